@@ -1,0 +1,1125 @@
+package org.sgdlab.tensor;
+
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.random.RandomGenerator;
+
+/**
+ * An immutable dense n-dimensional array of doubles (row-major, contiguous).
+ *
+ * <p>Every operation returns a new tensor. When an input is <em>traced</em> (it is a variable of
+ * an autodiff transform or depends on one) the result records its {@link Primitive}, its inputs and
+ * its {@link Attr attributes}; otherwise nothing is recorded, so plain evaluation carries no
+ * graph. The gradient rules of {@code org.sgdlab.autodiff} are written in these same operations,
+ * which makes gradients differentiable again (exact Hessian-vector products).
+ *
+ * <p>Not a record: tensors compare by identity ({@code double[]} fields would compare by
+ * reference anyway); compare values with {@link #toArray()}.
+ */
+public final class Tensor {
+
+    private final double[] data;
+    private final int[] shape;
+    // graph node (all null/empty for an untraced tensor)
+    private final Primitive op;
+    private final Tensor[] inputs;
+    private final Object attr;
+
+    private static final Tensor[] NONE = new Tensor[0];
+
+    private Tensor(double[] data, int[] shape, Primitive op, Tensor[] inputs, Object attr) {
+        this.data = data;
+        this.shape = shape;
+        this.op = op;
+        this.inputs = inputs;
+        this.attr = attr;
+    }
+
+    /** Wraps without copying; callers hand over ownership of {@code data}. */
+    static Tensor wrap(double[] data, int... shape) {
+        return new Tensor(data, shape, null, NONE, null);
+    }
+
+    private static Tensor make(double[] data, int[] shape, Primitive op, Object attr, Tensor... in) {
+        for (Tensor t : in) {
+            if (t.op != null) {
+                return new Tensor(data, shape, op, in, attr);
+            }
+        }
+        return new Tensor(data, shape, null, NONE, null);
+    }
+
+    // ================================================================== construction
+
+    /** A tensor holding a copy of {@code data} with the given shape. */
+    public static Tensor of(double[] data, int... shape) {
+        int n = Shapes.checkedSize("Tensor.of", shape);
+        if (data.length != n) {
+            throw new IllegalArgumentException("Tensor.of: " + data.length + " values do not fill shape "
+                    + Shapes.str(shape) + " (" + n + " elements)");
+        }
+        return wrap(data.clone(), shape.clone());
+    }
+
+    /** A rank-1 tensor of the given values. */
+    public static Tensor vector(double... values) {
+        return wrap(values.clone(), values.length);
+    }
+
+    /** A rank-2 tensor from rows of equal length. */
+    public static Tensor matrix(double[][] rows) {
+        int m = rows.length;
+        int n = m == 0 ? 0 : rows[0].length;
+        double[] d = new double[m * n];
+        for (int i = 0; i < m; i++) {
+            if (rows[i].length != n) {
+                throw new IllegalArgumentException("Tensor.matrix: row " + i + " has " + rows[i].length
+                        + " values, row 0 has " + n + "; rows must have equal length");
+            }
+            System.arraycopy(rows[i], 0, d, i * n, n);
+        }
+        return wrap(d, m, n);
+    }
+
+    /** A rank-0 tensor. */
+    public static Tensor scalar(double v) {
+        return wrap(new double[] {v});
+    }
+
+    public static Tensor zeros(int... shape) {
+        return wrap(new double[Shapes.checkedSize("zeros", shape)], shape.clone());
+    }
+
+    public static Tensor ones(int... shape) {
+        return full(1.0, shape);
+    }
+
+    public static Tensor full(double value, int... shape) {
+        double[] d = new double[Shapes.checkedSize("full", shape)];
+        Arrays.fill(d, value);
+        return wrap(d, shape.clone());
+    }
+
+    /** {@code [0, 1, ..., n-1]}. */
+    public static Tensor arange(int n) {
+        double[] d = new double[n];
+        for (int i = 0; i < n; i++) {
+            d[i] = i;
+        }
+        return wrap(d, n);
+    }
+
+    /** The n x n identity. */
+    public static Tensor eye(int n) {
+        double[] d = new double[n * n];
+        for (int i = 0; i < n; i++) {
+            d[i * n + i] = 1;
+        }
+        return wrap(d, n, n);
+    }
+
+    /** Independent standard normal entries drawn in row-major order from {@code rng}. */
+    public static Tensor randn(RandomGenerator rng, int... shape) {
+        double[] d = new double[Shapes.checkedSize("randn", shape)];
+        for (int i = 0; i < d.length; i++) {
+            d[i] = rng.nextGaussian();
+        }
+        return wrap(d, shape.clone());
+    }
+
+    /** Independent uniform entries in {@code [lo, hi)} drawn in row-major order from {@code rng}. */
+    public static Tensor uniform(RandomGenerator rng, double lo, double hi, int... shape) {
+        double[] d = new double[Shapes.checkedSize("uniform", shape)];
+        for (int i = 0; i < d.length; i++) {
+            d[i] = lo + (hi - lo) * rng.nextDouble();
+        }
+        return wrap(d, shape.clone());
+    }
+
+    /** {@code [n, classes]} with a 1 at {@code (i, labels[i])}, 0 elsewhere. */
+    public static Tensor oneHot(int[] labels, int classes) {
+        if (classes <= 0) {
+            throw new IllegalArgumentException("oneHot: classes must be positive, got " + classes);
+        }
+        double[] d = new double[labels.length * classes];
+        for (int i = 0; i < labels.length; i++) {
+            int c = labels[i];
+            if (c < 0 || c >= classes) {
+                throw new IllegalArgumentException("oneHot: label " + c + " at index " + i
+                        + " is outside [0, " + classes + "); check the number of classes");
+            }
+            d[i * classes + c] = 1.0;
+        }
+        return wrap(d, labels.length, classes);
+    }
+
+    // ================================================================== accessors
+
+    /** A copy of the shape. */
+    public int[] shape() {
+        return shape.clone();
+    }
+
+    public int rank() {
+        return shape.length;
+    }
+
+    /** Length of an axis (negative counts from the end). */
+    public int dim(int axis) {
+        return shape[Shapes.axis("dim", axis, shape.length)];
+    }
+
+    public int size() {
+        return data.length;
+    }
+
+    /** A copy of the values in row-major order. */
+    public double[] toArray() {
+        return data.clone();
+    }
+
+    /** Copies the values into {@code dst} at {@code offset}. */
+    public void copyTo(double[] dst, int offset) {
+        System.arraycopy(data, 0, dst, offset, data.length);
+    }
+
+    /** The only value of a one-element tensor. */
+    public double item() {
+        if (data.length != 1) {
+            throw new IllegalStateException("item: tensor of shape " + Shapes.str(shape) + " has " + data.length
+                    + " elements, item() needs exactly one; reduce it first (sum, mean)");
+        }
+        return data[0];
+    }
+
+    /** The value at a multi-index. */
+    public double get(int... index) {
+        if (index.length != shape.length) {
+            throw new IllegalArgumentException("get: " + index.length + " indices for a tensor of rank " + shape.length);
+        }
+        int off = 0;
+        for (int d = 0; d < shape.length; d++) {
+            if (index[d] < 0 || index[d] >= shape[d]) {
+                throw new IndexOutOfBoundsException("get: index " + index[d] + " out of range for axis " + d
+                        + " of length " + shape[d]);
+            }
+            off = off * shape[d] + index[d];
+        }
+        return data[off];
+    }
+
+    /** Element i of the flat row-major view. */
+    public double flat(int i) {
+        return data[i];
+    }
+
+    /** Internal: the backing array (never mutate). */
+    double[] data() {
+        return data;
+    }
+
+    // ------------------------------------------------------------------ graph view (for autodiff)
+
+    /** True when this tensor is a transform variable or depends on one. */
+    public boolean isTraced() {
+        return op != null;
+    }
+
+    /** The primitive that produced this tensor, or null when untraced. */
+    public Primitive primitive() {
+        return op;
+    }
+
+    public int arity() {
+        return inputs.length;
+    }
+
+    public Tensor input(int i) {
+        return inputs[i];
+    }
+
+    public Object attr() {
+        return attr;
+    }
+
+    /** The same values with no graph (a constant). */
+    public Tensor detach() {
+        return op == null ? this : new Tensor(data, shape, null, NONE, null);
+    }
+
+    /**
+     * A new variable of an autodiff transform carrying {@code x}'s values. If {@code x} is traced
+     * (by an enclosing transform) the variable is an identity of it, so outer derivatives flow
+     * through; inner backward passes stop at the variable.
+     */
+    public static Tensor variable(Tensor x) {
+        return new Tensor(x.data, x.shape, Primitive.VAR, x.op != null ? new Tensor[] {x} : NONE, null);
+    }
+
+    // ================================================================== elementwise
+
+    private Tensor bin(Kernels.Bin k, Primitive p, Object at, Tensor b) {
+        int[] os = Shapes.broadcast(k.name().toLowerCase(Locale.ROOT), shape, b.shape);
+        return make(Kernels.binary(k, data, shape, b.data, b.shape, os), os, p, at, this, b);
+    }
+
+    public Tensor add(Tensor b) {
+        return bin(Kernels.Bin.ADD, Primitive.ADD, null, b);
+    }
+
+    public Tensor add(double b) {
+        return add(scalar(b));
+    }
+
+    public Tensor sub(Tensor b) {
+        return bin(Kernels.Bin.SUB, Primitive.SUB, null, b);
+    }
+
+    public Tensor sub(double b) {
+        return sub(scalar(b));
+    }
+
+    public Tensor mul(Tensor b) {
+        return bin(Kernels.Bin.MUL, Primitive.MUL, null, b);
+    }
+
+    public Tensor mul(double b) {
+        return mul(scalar(b));
+    }
+
+    public Tensor div(Tensor b) {
+        return bin(Kernels.Bin.DIV, Primitive.DIV, null, b);
+    }
+
+    public Tensor div(double b) {
+        return div(scalar(b));
+    }
+
+    /** {@code this ^ b} elementwise (real powers: negative bases need integer exponents). */
+    public Tensor pow(Tensor b) {
+        return bin(Kernels.Bin.POW, Primitive.POW, null, b);
+    }
+
+    public Tensor pow(double b) {
+        return pow(scalar(b));
+    }
+
+    /** Elementwise maximum; at ties the gradient is split equally. */
+    public Tensor maximum(Tensor b) {
+        return bin(Kernels.Bin.MAX, Primitive.MAXIMUM, null, b);
+    }
+
+    public Tensor maximum(double b) {
+        return maximum(scalar(b));
+    }
+
+    public Tensor minimum(Tensor b) {
+        return bin(Kernels.Bin.MIN, Primitive.MINIMUM, null, b);
+    }
+
+    public Tensor minimum(double b) {
+        return minimum(scalar(b));
+    }
+
+    private Tensor cmp(Kernels.Bin k, Attr.Cmp c, Tensor b) {
+        return bin(k, Primitive.COMPARE, c, b);
+    }
+
+    /** 1 where {@code this > b}, else 0 (zero gradient). */
+    public Tensor gt(Tensor b) {
+        return cmp(Kernels.Bin.GT, Attr.Cmp.GT, b);
+    }
+
+    public Tensor gt(double b) {
+        return gt(scalar(b));
+    }
+
+    public Tensor ge(Tensor b) {
+        return cmp(Kernels.Bin.GE, Attr.Cmp.GE, b);
+    }
+
+    public Tensor ge(double b) {
+        return ge(scalar(b));
+    }
+
+    public Tensor lt(Tensor b) {
+        return cmp(Kernels.Bin.LT, Attr.Cmp.LT, b);
+    }
+
+    public Tensor lt(double b) {
+        return lt(scalar(b));
+    }
+
+    public Tensor le(Tensor b) {
+        return cmp(Kernels.Bin.LE, Attr.Cmp.LE, b);
+    }
+
+    public Tensor le(double b) {
+        return le(scalar(b));
+    }
+
+    public Tensor eq(Tensor b) {
+        return cmp(Kernels.Bin.EQ, Attr.Cmp.EQ, b);
+    }
+
+    public Tensor eq(double b) {
+        return eq(scalar(b));
+    }
+
+    public Tensor ne(Tensor b) {
+        return cmp(Kernels.Bin.NE, Attr.Cmp.NE, b);
+    }
+
+    public Tensor ne(double b) {
+        return ne(scalar(b));
+    }
+
+    /** {@code cond != 0 ? a : b}, elementwise with broadcasting of all three. */
+    public static Tensor where(Tensor cond, Tensor a, Tensor b) {
+        int[] os = Shapes.broadcast("where", Shapes.broadcast("where", cond.shape, a.shape), b.shape);
+        return make(Kernels.where(cond.data, cond.shape, a.data, a.shape, b.data, b.shape, os), os,
+                Primitive.WHERE, null, cond, a, b);
+    }
+
+    private Tensor un(Kernels.Un k, Primitive p) {
+        return make(Kernels.unary(k, data), shape, p, null, this);
+    }
+
+    public Tensor neg() {
+        return un(Kernels.Un.NEG, Primitive.NEG);
+    }
+
+    public Tensor exp() {
+        return un(Kernels.Un.EXP, Primitive.EXP);
+    }
+
+    public Tensor log() {
+        return un(Kernels.Un.LOG, Primitive.LOG);
+    }
+
+    public Tensor tanh() {
+        return un(Kernels.Un.TANH, Primitive.TANH);
+    }
+
+    public Tensor sigmoid() {
+        return un(Kernels.Un.SIGMOID, Primitive.SIGMOID);
+    }
+
+    public Tensor sqrt() {
+        return un(Kernels.Un.SQRT, Primitive.SQRT);
+    }
+
+    public Tensor abs() {
+        return un(Kernels.Un.ABS, Primitive.ABS);
+    }
+
+    /** -1, 0 or 1 (zero gradient). */
+    public Tensor sign() {
+        return un(Kernels.Un.SIGN, Primitive.SIGN);
+    }
+
+    /** The error function. */
+    public Tensor erf() {
+        return un(Kernels.Un.ERF, Primitive.ERF);
+    }
+
+    /** {@code this * this}. */
+    public Tensor square() {
+        return mul(this);
+    }
+
+    /** {@code max(this, 0)}. */
+    public Tensor relu() {
+        return maximum(0.0);
+    }
+
+    /** {@code this + alpha * x}; one fused pass when neither is traced. */
+    public Tensor addScaled(Tensor x, double alpha) {
+        if (op == null && x.op == null && Arrays.equals(shape, x.shape)) {
+            double[] o = new double[data.length];
+            double[] a = data;
+            double[] b = x.data;
+            Parallel.forRange(o.length, Kernels.PAR, (lo, hi) -> {
+                for (int i = lo; i < hi; i++) {
+                    o[i] = a[i] + alpha * b[i];
+                }
+            });
+            return wrap(o, shape);
+        }
+        return add(x.mul(alpha));
+    }
+
+    // ================================================================== reductions
+
+    public Tensor sum() {
+        return sum(new int[0], false);
+    }
+
+    public Tensor sum(int axis) {
+        return sum(new int[] {axis}, false);
+    }
+
+    /** Sum over {@code axes} (all axes when empty). */
+    public Tensor sum(int[] axes, boolean keepdims) {
+        int[] ax = Shapes.axes("sum", axes, shape.length);
+        int[] os = Shapes.reducedShape(shape, ax, keepdims);
+        return make(Kernels.reduce(false, data, shape, ax), os, Primitive.SUM, new Attr.Axes(ax, keepdims), this);
+    }
+
+    public Tensor mean() {
+        return mean(new int[0], false);
+    }
+
+    public Tensor mean(int axis) {
+        return mean(new int[] {axis}, false);
+    }
+
+    public Tensor mean(int[] axes, boolean keepdims) {
+        int[] ax = Shapes.axes("mean", axes, shape.length);
+        long n = 1;
+        for (int a : ax) {
+            n *= shape[a];
+        }
+        return sum(ax, keepdims).div((double) n);
+    }
+
+    public Tensor max() {
+        return max(new int[0], false);
+    }
+
+    public Tensor max(int axis) {
+        return max(new int[] {axis}, false);
+    }
+
+    /** Maximum over {@code axes}; at ties the gradient is split equally among the maximisers. */
+    public Tensor max(int[] axes, boolean keepdims) {
+        int[] ax = Shapes.axes("max", axes, shape.length);
+        for (int a : ax) {
+            if (shape[a] == 0) {
+                throw new IllegalArgumentException("max: axis " + a + " of shape " + Shapes.str(shape) + " is empty");
+            }
+        }
+        int[] os = Shapes.reducedShape(shape, ax, keepdims);
+        return make(Kernels.reduce(true, data, shape, ax), os, Primitive.MAX, new Attr.Axes(ax, keepdims), this);
+    }
+
+    public Tensor min(int[] axes, boolean keepdims) {
+        return neg().max(axes, keepdims).neg();
+    }
+
+    /** {@code log sum exp} over one axis, stabilised by the (constant) maximum. */
+    public Tensor logSumExp(int axis, boolean keepdims) {
+        int a = Shapes.axis("logSumExp", axis, shape.length);
+        double[] m = Kernels.reduce(true, data, shape, new int[] {a});
+        for (int i = 0; i < m.length; i++) {
+            if (!Double.isFinite(m[i])) {
+                m[i] = 0.0;
+            }
+        }
+        Tensor shift = wrap(m, Shapes.reducedShape(shape, new int[] {a}, true));
+        Tensor out = sub(shift).exp().sum(new int[] {a}, true).log().add(shift);
+        return keepdims ? out : out.squeeze(a);
+    }
+
+    /** Index of the maximum along the last axis of a rank-2 tensor (first one at ties). */
+    public int[] argmaxRows() {
+        if (shape.length != 2) {
+            throw new IllegalArgumentException("argmaxRows: needs a rank-2 tensor, got shape " + Shapes.str(shape));
+        }
+        int m = shape[0];
+        int n = shape[1];
+        int[] out = new int[m];
+        for (int i = 0; i < m; i++) {
+            int best = 0;
+            for (int j = 1; j < n; j++) {
+                if (data[i * n + j] > data[i * n + best]) {
+                    best = j;
+                }
+            }
+            out[i] = best;
+        }
+        return out;
+    }
+
+    /** Inner product of two tensors of the same shape (a scalar). */
+    public Tensor dot(Tensor b) {
+        if (!Arrays.equals(shape, b.shape)) {
+            throw new IllegalArgumentException("dot: shapes differ: " + Shapes.str(shape) + " . " + Shapes.str(b.shape)
+                    + "; both operands must have the same shape (reshape one of them)");
+        }
+        if (op == null && b.op == null) {
+            return scalar(dotValue(b));
+        }
+        return mul(b).sum();
+    }
+
+    /** The value of {@link #dot} (fixed summation order, no graph). */
+    public double dotValue(Tensor b) {
+        if (data.length != b.data.length) {
+            throw new IllegalArgumentException("dot: sizes differ: " + Shapes.str(shape) + " . " + Shapes.str(b.shape));
+        }
+        double[] x = data;
+        double[] y = b.data;
+        int n = x.length;
+        final int block = 4096;
+        int nb = (n + block - 1) / block;
+        double[] part = new double[Math.max(1, nb)];
+        Parallel.forRange(nb, 8, (lo, hi) -> {
+            for (int bI = lo; bI < hi; bI++) {
+                double s = 0;
+                int end = Math.min(n, (bI + 1) * block);
+                for (int i = bI * block; i < end; i++) {
+                    s += x[i] * y[i];
+                }
+                part[bI] = s;
+            }
+        });
+        double s = 0;
+        for (double v : part) {
+            s += v;
+        }
+        return s;
+    }
+
+    /** Euclidean (Frobenius) norm as a double. */
+    public double norm() {
+        return Math.sqrt(dotValue(this));
+    }
+
+    // ================================================================== shape
+
+    /** Same values, new shape; one dimension may be -1 (inferred). */
+    public Tensor reshape(int... newShape) {
+        int[] ns = newShape.clone();
+        int infer = -1;
+        long known = 1;
+        for (int i = 0; i < ns.length; i++) {
+            if (ns[i] == -1) {
+                if (infer >= 0) {
+                    throw new IllegalArgumentException("reshape: only one dimension may be -1, got " + Arrays.toString(newShape));
+                }
+                infer = i;
+            } else if (ns[i] < 0) {
+                throw new IllegalArgumentException("reshape: negative dimension in " + Arrays.toString(newShape));
+            } else {
+                known *= ns[i];
+            }
+        }
+        if (infer >= 0) {
+            if (known == 0 || data.length % known != 0) {
+                throw new IllegalArgumentException("reshape: cannot infer -1 in " + Arrays.toString(newShape)
+                        + " for " + data.length + " elements of shape " + Shapes.str(shape));
+            }
+            ns[infer] = (int) (data.length / known);
+            known *= ns[infer];
+        }
+        if (known != data.length) {
+            throw new IllegalArgumentException("reshape: shape " + Shapes.str(shape) + " (" + data.length
+                    + " elements) cannot become " + Arrays.toString(newShape) + " (" + known + " elements)");
+        }
+        if (Arrays.equals(ns, shape)) {
+            return this;
+        }
+        return make(data, ns, Primitive.RESHAPE, ns, this);
+    }
+
+    /** Rank-1 view of all values. */
+    public Tensor flatten() {
+        return reshape(data.length);
+    }
+
+    /** Inserts an axis of length 1. */
+    public Tensor unsqueeze(int axis) {
+        int a = Shapes.axis("unsqueeze", axis, shape.length + 1);
+        int[] ns = new int[shape.length + 1];
+        for (int i = 0, j = 0; i < ns.length; i++) {
+            ns[i] = i == a ? 1 : shape[j++];
+        }
+        return reshape(ns);
+    }
+
+    /** Removes an axis of length 1. */
+    public Tensor squeeze(int axis) {
+        int a = Shapes.axis("squeeze", axis, shape.length);
+        if (shape[a] != 1) {
+            throw new IllegalArgumentException("squeeze: axis " + axis + " of shape " + Shapes.str(shape) + " has length "
+                    + shape[a] + ", not 1");
+        }
+        int[] ns = new int[shape.length - 1];
+        for (int i = 0, j = 0; i < shape.length; i++) {
+            if (i != a) {
+                ns[j++] = shape[i];
+            }
+        }
+        return reshape(ns);
+    }
+
+    /** Reorders axes: output axis i is input axis {@code perm[i]}. */
+    public Tensor permute(int... perm) {
+        int r = shape.length;
+        if (perm.length != r) {
+            throw new IllegalArgumentException("permute: " + perm.length + " axes given for a tensor of rank " + r
+                    + " (shape " + Shapes.str(shape) + "); give each axis exactly once");
+        }
+        int[] p = new int[r];
+        boolean[] seen = new boolean[r];
+        boolean identity = true;
+        for (int i = 0; i < r; i++) {
+            p[i] = Shapes.axis("permute", perm[i], r);
+            if (seen[p[i]]) {
+                throw new IllegalArgumentException("permute: axis " + p[i] + " given twice in " + Arrays.toString(perm));
+            }
+            seen[p[i]] = true;
+            identity &= p[i] == i;
+        }
+        if (identity) {
+            return this;
+        }
+        int[] os = new int[r];
+        for (int i = 0; i < r; i++) {
+            os[i] = shape[p[i]];
+        }
+        return make(Kernels.permute(data, shape, p), os, Primitive.PERMUTE, p, this);
+    }
+
+    /** Swaps the last two axes (the matrix transpose for rank 2). */
+    public Tensor transpose() {
+        if (shape.length < 2) {
+            throw new IllegalArgumentException("transpose: needs rank >= 2, got shape " + Shapes.str(shape));
+        }
+        return transpose(-2, -1);
+    }
+
+    public Tensor transpose(int a, int b) {
+        int r = shape.length;
+        int x = Shapes.axis("transpose", a, r);
+        int y = Shapes.axis("transpose", b, r);
+        int[] p = new int[r];
+        for (int i = 0; i < r; i++) {
+            p[i] = i;
+        }
+        p[x] = y;
+        p[y] = x;
+        return permute(p);
+    }
+
+    /** Broadcasts to {@code newShape} (numpy rules), materialising the values. */
+    public Tensor expand(int... newShape) {
+        int[] os = Shapes.broadcast("expand", shape, newShape);
+        if (!Arrays.equals(os, newShape)) {
+            throw new IllegalArgumentException("expand: shape " + Shapes.str(shape) + " cannot expand to "
+                    + Arrays.toString(newShape) + " (it would broadcast to " + Shapes.str(os) + ")");
+        }
+        if (Arrays.equals(os, shape)) {
+            return this;
+        }
+        return make(Kernels.broadcastTo(data, shape, os), os.clone(), Primitive.EXPAND, os.clone(), this);
+    }
+
+    /** Sums broadcast axes away so the result has {@code target} shape (the adjoint of expand). */
+    public Tensor sumTo(int... target) {
+        if (Arrays.equals(shape, target)) {
+            return this;
+        }
+        int lead = shape.length - target.length;
+        if (lead < 0) {
+            throw new IllegalArgumentException("sumTo: shape " + Shapes.str(shape) + " has lower rank than "
+                    + Arrays.toString(target));
+        }
+        int[] axes = new int[shape.length];
+        int n = 0;
+        for (int d = 0; d < shape.length; d++) {
+            if (d < lead) {
+                axes[n++] = d;
+            } else if (target[d - lead] == 1 && shape[d] != 1) {
+                axes[n++] = d;
+            } else if (target[d - lead] != shape[d]) {
+                throw new IllegalArgumentException("sumTo: shape " + Shapes.str(shape) + " does not broadcast from "
+                        + Arrays.toString(target));
+            }
+        }
+        Tensor s = n == 0 ? this : sum(Arrays.copyOf(axes, n), true);
+        return s.reshape(target);
+    }
+
+    /** {@code this[..., start:stop, ...]} along {@code axis} (step 1). */
+    public Tensor slice(int axis, int start, int stop) {
+        int a = Shapes.axis("slice", axis, shape.length);
+        if (start < 0 || stop > shape[a] || start > stop) {
+            throw new IllegalArgumentException("slice: range [" + start + ", " + stop + ") is not inside axis " + a
+                    + " of length " + shape[a] + " (shape " + Shapes.str(shape) + "); need 0 <= start <= stop <= length");
+        }
+        if (start == 0 && stop == shape[a]) {
+            return this;
+        }
+        int outer = 1;
+        int inner = 1;
+        for (int d = 0; d < a; d++) {
+            outer *= shape[d];
+        }
+        for (int d = a + 1; d < shape.length; d++) {
+            inner *= shape[d];
+        }
+        int[] os = shape.clone();
+        os[a] = stop - start;
+        double[] o = new double[Shapes.checkedSize("slice", os)];
+        Kernels.copyBlocks(data, shape[a], start, o, os[a], 0, stop - start, outer, inner);
+        return make(o, os, Primitive.SLICE, new Attr.Slice(a, start, stop), this);
+    }
+
+    /** Pads with {@code value}: {@code lo[d]} entries before and {@code hi[d]} after each axis d. */
+    public Tensor pad(int[] lo, int[] hi, double value) {
+        int r = shape.length;
+        if (lo.length != r || hi.length != r) {
+            throw new IllegalArgumentException("pad: need " + r + " lo and hi widths for shape " + Shapes.str(shape)
+                    + ", got " + lo.length + " and " + hi.length);
+        }
+        int[] os = new int[r];
+        boolean none = true;
+        for (int d = 0; d < r; d++) {
+            if (lo[d] < 0 || hi[d] < 0) {
+                throw new IllegalArgumentException("pad: widths must be >= 0, got lo " + Arrays.toString(lo)
+                        + " hi " + Arrays.toString(hi) + " (use slice to crop)");
+            }
+            os[d] = shape[d] + lo[d] + hi[d];
+            none &= lo[d] == 0 && hi[d] == 0;
+        }
+        if (none) {
+            return this;
+        }
+        return make(Kernels.pad(data, shape, lo, hi, value, os), os, Primitive.PAD,
+                new Attr.Pad(lo.clone(), hi.clone(), value), this);
+    }
+
+    /** Zero padding along one axis. */
+    public Tensor pad(int axis, int lo, int hi) {
+        int a = Shapes.axis("pad", axis, shape.length);
+        int[] l = new int[shape.length];
+        int[] h = new int[shape.length];
+        l[a] = lo;
+        h[a] = hi;
+        return pad(l, h, 0.0);
+    }
+
+    /** Joins tensors along an existing axis; all other axes must agree. */
+    public static Tensor concat(int axis, Tensor... parts) {
+        if (parts.length == 0) {
+            throw new IllegalArgumentException("concat: needs at least one tensor");
+        }
+        int r = parts[0].shape.length;
+        int a = Shapes.axis("concat", axis, r);
+        int total = 0;
+        for (int i = 0; i < parts.length; i++) {
+            Tensor t = parts[i];
+            if (t.shape.length != r) {
+                throw new IllegalArgumentException("concat: part " + i + " has rank " + t.shape.length + ", part 0 has rank " + r);
+            }
+            for (int d = 0; d < r; d++) {
+                if (d != a && t.shape[d] != parts[0].shape[d]) {
+                    throw new IllegalArgumentException("concat: shapes " + Shapes.str(parts[0].shape) + " and "
+                            + Shapes.str(t.shape) + " differ on axis " + d + " (only axis " + a + " may differ)");
+                }
+            }
+            total += t.shape[a];
+        }
+        if (parts.length == 1) {
+            return parts[0];
+        }
+        int[] os = parts[0].shape.clone();
+        os[a] = total;
+        int outer = 1;
+        int inner = 1;
+        for (int d = 0; d < a; d++) {
+            outer *= os[d];
+        }
+        for (int d = a + 1; d < r; d++) {
+            inner *= os[d];
+        }
+        double[] o = new double[Shapes.checkedSize("concat", os)];
+        int off = 0;
+        for (Tensor t : parts) {
+            Kernels.copyBlocks(t.data, t.shape[a], 0, o, total, off, t.shape[a], outer, inner);
+            off += t.shape[a];
+        }
+        return make(o, os, Primitive.CONCAT, a, parts.clone());
+    }
+
+    /** Stacks equal-shaped tensors along a new axis. */
+    public static Tensor stack(int axis, Tensor... parts) {
+        Tensor[] u = new Tensor[parts.length];
+        for (int i = 0; i < parts.length; i++) {
+            u[i] = parts[i].unsqueeze(axis);
+        }
+        return concat(axis, u);
+    }
+
+    /** {@code out[..., j, ...] = this[..., index[j], ...]} along {@code axis}. */
+    public Tensor indexSelect(int axis, int[] index) {
+        int a = Shapes.axis("indexSelect", axis, shape.length);
+        int size = shape[a];
+        for (int j = 0; j < index.length; j++) {
+            if (index[j] < 0 || index[j] >= size) {
+                throw new IndexOutOfBoundsException("indexSelect: index " + index[j] + " at position " + j
+                        + " is outside axis " + a + " of length " + size + " (shape " + Shapes.str(shape) + ")");
+            }
+        }
+        int outer = 1;
+        int inner = 1;
+        for (int d = 0; d < a; d++) {
+            outer *= shape[d];
+        }
+        for (int d = a + 1; d < shape.length; d++) {
+            inner *= shape[d];
+        }
+        int[] os = shape.clone();
+        os[a] = index.length;
+        return make(Kernels.indexSelect(data, outer, size, inner, index), os, Primitive.INDEX_SELECT,
+                new Attr.Index(a, index.clone(), size), this);
+    }
+
+    /**
+     * Scatter-add, the adjoint of {@link #indexSelect}: a tensor with axis {@code axis} of length
+     * {@code size}, zero except {@code out[..., index[j], ...] += this[..., j, ...]}.
+     */
+    public Tensor indexAdd(int axis, int[] index, int size) {
+        int a = Shapes.axis("indexAdd", axis, shape.length);
+        if (index.length != shape[a]) {
+            throw new IllegalArgumentException("indexAdd: " + index.length + " indices for axis " + a + " of length "
+                    + shape[a] + " (shape " + Shapes.str(shape) + ")");
+        }
+        for (int j = 0; j < index.length; j++) {
+            if (index[j] < 0 || index[j] >= size) {
+                throw new IndexOutOfBoundsException("indexAdd: index " + index[j] + " at position " + j
+                        + " is outside [0, " + size + ")");
+            }
+        }
+        int outer = 1;
+        int inner = 1;
+        for (int d = 0; d < a; d++) {
+            outer *= shape[d];
+        }
+        for (int d = a + 1; d < shape.length; d++) {
+            inner *= shape[d];
+        }
+        int[] os = shape.clone();
+        os[a] = size;
+        return make(Kernels.indexAdd(data, outer, size, inner, index), os, Primitive.INDEX_ADD,
+                new Attr.Index(a, index.clone(), size), this);
+    }
+
+    // ================================================================== products
+
+    /** Matrix product with numpy semantics (1-D operands are vectors; leading axes broadcast). */
+    public Tensor matmul(Tensor b) {
+        if (shape.length == 1 || b.shape.length == 1) {
+            if (shape.length == 0 || b.shape.length == 0) {
+                throw new IllegalArgumentException("matmul: scalar operand " + Shapes.str(shape) + " @ "
+                        + Shapes.str(b.shape) + "; use mul for scalars");
+            }
+            Tensor a2 = shape.length == 1 ? reshape(1, shape[0]) : this;
+            Tensor b2 = b.shape.length == 1 ? b.reshape(b.shape[0], 1) : b;
+            Tensor c = a2.matmul(b2, false, false, shape, b.shape);
+            if (b.shape.length == 1) {
+                c = c.squeeze(-1);
+            }
+            if (shape.length == 1) {
+                c = c.squeeze(-2);
+            }
+            return c;
+        }
+        return matmul(b, false, false);
+    }
+
+    /** {@code op(this) @ op(b)}, where {@code op} transposes the last two axes when its flag is set. */
+    public Tensor matmul(Tensor b, boolean transA, boolean transB) {
+        return matmul(b, transA, transB, shape, b.shape);
+    }
+
+    private Tensor matmul(Tensor b, boolean ta, boolean tb, int[] shownA, int[] shownB) {
+        int ra = shape.length;
+        int rb = b.shape.length;
+        if (ra < 2 || rb < 2) {
+            throw new IllegalArgumentException("matmul: operands need rank >= 2 here, got " + Shapes.str(shownA)
+                    + " @ " + Shapes.str(shownB));
+        }
+        int m = ta ? shape[ra - 1] : shape[ra - 2];
+        int k = ta ? shape[ra - 2] : shape[ra - 1];
+        int k2 = tb ? b.shape[rb - 1] : b.shape[rb - 2];
+        int n = tb ? b.shape[rb - 2] : b.shape[rb - 1];
+        if (k != k2) {
+            throw new IllegalArgumentException("matmul: inner dimensions differ: " + Shapes.str(shownA)
+                    + (ta ? "^T" : "") + " @ " + Shapes.str(shownB) + (tb ? "^T" : "") + " (" + k + " vs " + k2
+                    + "); the last axis of the left operand must equal the second-to-last of the right");
+        }
+        int[] ba = Arrays.copyOf(shape, ra - 2);
+        int[] bb = Arrays.copyOf(b.shape, rb - 2);
+        int[] batch = Shapes.broadcast("matmul (batch axes)", ba, bb);
+        int[] os = Shapes.concat(batch, new int[] {m, n});
+        double[] c = new double[Shapes.checkedSize("matmul", os)];
+        int lda = shape[ra - 1];
+        int ldb = b.shape[rb - 1];
+        Blas blas = Blas.get();
+        int nb = (int) Shapes.size(batch);
+        if (ra == 2 && rb == 2) {
+            gemm(blas, ta, tb, m, n, k, data, 0, lda, b.data, 0, ldb, c, 0);
+        } else if (rb == 2 && !ta) {
+            // fold the batch of the left operand into its rows: one product
+            gemm(blas, false, tb, nb * m, n, k, data, 0, lda, b.data, 0, ldb, c, 0);
+        } else {
+            int[] sa = Kernels.broadcastStrides(ba, batch);
+            int[] sb = Kernels.broadcastStrides(bb, batch);
+            int[] idx = new int[batch.length];
+            int matA = shape[ra - 2] * shape[ra - 1];
+            int matB = b.shape[rb - 2] * b.shape[rb - 1];
+            for (int i = 0; i < nb; i++) {
+                int oa = 0;
+                int ob = 0;
+                for (int d = 0; d < batch.length; d++) {
+                    oa += idx[d] * sa[d];
+                    ob += idx[d] * sb[d];
+                }
+                gemm(blas, ta, tb, m, n, k, data, oa * matA, lda, b.data, ob * matB, ldb, c, i * m * n);
+                for (int d = batch.length - 1; d >= 0; d--) {
+                    if (++idx[d] < batch[d]) {
+                        break;
+                    }
+                    idx[d] = 0;
+                }
+            }
+        }
+        return make(c, os, Primitive.MATMUL, new Attr.Matmul(ta, tb), this, b);
+    }
+
+    /** Products this small run in plain Java: a native call costs more than the arithmetic. */
+    private static final long SMALL_GEMM = 4096;
+
+    private static void gemm(Blas blas, boolean ta, boolean tb, int m, int n, int k,
+                             double[] a, int ao, int lda, double[] b, int bo, int ldb, double[] c, int co) {
+        if ((long) m * n * k <= SMALL_GEMM) {
+            smallGemm(ta, tb, m, n, k, a, ao, lda, b, bo, ldb, c, co);
+        } else {
+            blas.dgemm(ta, tb, m, n, k, 1.0, a, ao, lda, b, bo, ldb, 0.0, c, co, n);
+        }
+    }
+
+    private static void smallGemm(boolean ta, boolean tb, int m, int n, int k,
+                                  double[] a, int ao, int lda, double[] b, int bo, int ldb, double[] c, int co) {
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                double s = 0;
+                for (int p = 0; p < k; p++) {
+                    double x = ta ? a[ao + p * lda + i] : a[ao + i * lda + p];
+                    double y = tb ? b[bo + j * ldb + p] : b[bo + p * ldb + j];
+                    s += x * y;
+                }
+                c[co + i * n + j] = s;
+            }
+        }
+    }
+
+    // ================================================================== sliding windows
+
+    /**
+     * im2col: {@code [N, C, H, W] -> [N, Ho*Wo, C*kh*kw]}, one row per output position, columns
+     * ordered (c, i, j) like a {@code [O, C, kh, kw]} weight; zero padding.
+     */
+    public Tensor unfold(int kh, int kw, int sh, int sw, int ph, int pw) {
+        if (shape.length != 4) {
+            throw new IllegalArgumentException("unfold: input must be [N, C, H, W], got shape " + Shapes.str(shape));
+        }
+        if (kh <= 0 || kw <= 0 || sh <= 0 || sw <= 0 || ph < 0 || pw < 0) {
+            throw new IllegalArgumentException("unfold: kernel " + kh + "x" + kw + ", stride " + sh + "x" + sw
+                    + ", padding " + ph + "x" + pw + ": kernel and stride must be >= 1, padding >= 0");
+        }
+        Attr.Window w = new Attr.Window(shape.clone(), kh, kw, sh, sw, ph, pw);
+        if (shape[2] + 2 * ph < kh || shape[3] + 2 * pw < kw) {
+            throw new IllegalArgumentException("unfold: kernel " + kh + "x" + kw + " larger than the padded image "
+                    + (shape[2] + 2 * ph) + "x" + (shape[3] + 2 * pw) + " (input " + Shapes.str(shape) + ")");
+        }
+        int[] os = {shape[0], w.outH() * w.outW(), shape[1] * kh * kw};
+        return make(Kernels.unfold(data, w), os, Primitive.UNFOLD, w, this);
+    }
+
+    /** col2im, the adjoint of {@link #unfold}: sums {@code [N, L, C*kh*kw]} windows into {@code image}. */
+    public Tensor fold(Attr.Window w) {
+        int[] want = {w.image()[0], w.outH() * w.outW(), w.image()[1] * w.kh() * w.kw()};
+        if (!Arrays.equals(shape, want)) {
+            throw new IllegalArgumentException("fold: expected columns of shape " + Shapes.str(want) + " for image "
+                    + Shapes.str(w.image()) + ", got " + Shapes.str(shape));
+        }
+        return make(Kernels.fold(data, w), w.image().clone(), Primitive.FOLD, w, this);
+    }
+
+    /**
+     * 2-D cross-correlation (PyTorch's conv2d without bias): input {@code [N, C, H, W]}, weight
+     * {@code [O, C, kh, kw]} -> {@code [N, O, Ho, Wo]}; im2col and one matrix product.
+     */
+    public Tensor conv2d(Tensor weight, int stride, int padding) {
+        if (shape.length != 4 || weight.shape.length != 4) {
+            throw new IllegalArgumentException("conv2d: input must be [N, C, H, W] and weight [O, C, kh, kw], got "
+                    + Shapes.str(shape) + " and " + Shapes.str(weight.shape));
+        }
+        if (shape[1] != weight.shape[1]) {
+            throw new IllegalArgumentException("conv2d: input has " + shape[1] + " channels but weight expects "
+                    + weight.shape[1] + " (input " + Shapes.str(shape) + ", weight " + Shapes.str(weight.shape) + ")");
+        }
+        int o = weight.shape[0];
+        int kh = weight.shape[2];
+        int kw = weight.shape[3];
+        Tensor cols = unfold(kh, kw, stride, stride, padding, padding);     // [N, L, CK]
+        Attr.Window w = new Attr.Window(shape.clone(), kh, kw, stride, stride, padding, padding);
+        int n = shape[0];
+        int ho = w.outH();
+        int wo = w.outW();
+        Tensor y = cols.reshape(n * ho * wo, -1)                            // [N*L, CK]
+                .matmul(weight.reshape(o, -1), false, true);                 // @ [O, CK]^T -> [N*L, O]
+        return y.reshape(n, ho, wo, o).permute(0, 3, 1, 2);                  // -> [N, O, Ho, Wo]
+    }
+
+    /** Max pooling over {@code k x k} windows with the given stride (no padding). */
+    public Tensor maxPool2d(int k, int stride) {
+        return pool(true, k, stride, 0);
+    }
+
+    /** Average pooling over {@code k x k} windows; zero padding counts in the average (PyTorch default). */
+    public Tensor avgPool2d(int k, int stride, int padding) {
+        return pool(false, k, stride, padding);
+    }
+
+    private Tensor pool(boolean max, int k, int stride, int padding) {
+        if (shape.length != 4) {
+            throw new IllegalArgumentException((max ? "maxPool2d" : "avgPool2d") + ": input must be [N, C, H, W], got "
+                    + Shapes.str(shape));
+        }
+        int n = shape[0];
+        int c = shape[1];
+        Tensor cols = reshape(n * c, 1, shape[2], shape[3]).unfold(k, k, stride, stride, padding, padding);
+        int ho = (shape[2] + 2 * padding - k) / stride + 1;
+        int wo = (shape[3] + 2 * padding - k) / stride + 1;
+        Tensor r = max ? cols.max(new int[] {2}, false) : cols.mean(new int[] {2}, false);
+        return r.reshape(n, c, ho, wo);
+    }
+
+    // ================================================================== misc
+
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder("Tensor").append(Shapes.str(shape));
+        if (op != null) {
+            sb.append(" (").append(op.name().toLowerCase(Locale.ROOT)).append(")");
+        }
+        sb.append(' ');
+        int show = Math.min(data.length, 8);
+        sb.append('[');
+        for (int i = 0; i < show; i++) {
+            if (i > 0) {
+                sb.append(", ");
+            }
+            sb.append(String.format(Locale.ROOT, "%.6g", data[i]));
+        }
+        if (data.length > show) {
+            sb.append(", ... (").append(data.length).append(" values)");
+        }
+        return sb.append(']').toString();
+    }
+}
