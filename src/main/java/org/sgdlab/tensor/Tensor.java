@@ -919,13 +919,16 @@ public final class Tensor {
             Tensor a2 = shape.length == 1 ? reshape(1, shape[0]) : this;
             Tensor b2 = b.shape.length == 1 ? b.reshape(b.shape[0], 1) : b;
             Tensor c = a2.matmul(b2, false, false, shape, b.shape);
-            if (b.shape.length == 1) {
-                c = c.squeeze(-1);
+            int[] cs = c.shape;
+            int keep = cs.length - (b.shape.length == 1 ? 1 : 0);          // drop the vector axes
+            int[] rs = new int[keep - (shape.length == 1 ? 1 : 0)];
+            for (int i = 0, j = 0; i < keep; i++) {
+                if (shape.length == 1 && i == keep - (b.shape.length == 1 ? 1 : 2)) {
+                    continue;
+                }
+                rs[j++] = cs[i];
             }
-            if (shape.length == 1) {
-                c = c.squeeze(-2);
-            }
-            return c;
+            return c.reshape(rs);
         }
         return matmul(b, false, false);
     }

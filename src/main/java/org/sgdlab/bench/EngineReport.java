@@ -1,0 +1,161 @@
+package org.sgdlab.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.sgdlab.tensor.Blas;
+
+/** Runs the engine benchmark, optionally PyTorch's reference beside it, and formats the result. */
+public final class EngineReport {
+
+    private EngineReport() {
+    }
+
+    /** Options of one benchmark run. */
+    public record Options(boolean quick, boolean memory, boolean compareTorch, Path torchScript) {
+    }
+
+    /** Runs everything and returns the JSON-ready result. */
+    public static Map<String, Object> run(Options o, PrintStream progress) throws IOException, InterruptedException {
+        List<EngineBench.Workload> ws = EngineBench.workloads();
+        Map<String, EngineBench.Result> res = new LinkedHashMap<>();
+        for (EngineBench.Workload w : ws) {
+            progress.printf(Locale.ROOT, "timing %-16s ...%n", w.id());
+            res.put(w.id(), EngineBench.time(w, o.quick() ? 3 : 10, o.quick() ? 1.0 : 3.0, o.quick() ? 2 : 5));
+        }
+        Map<String, Double> heap = new LinkedHashMap<>();
+        if (o.memory()) {
+            double precision = o.quick() ? 0.10 : 0.03;
+            progress.println("measuring peak heap (smallest -Xmx that runs the workload, in child JVMs) ...");
+            double base = MemoryMeter.minHeapMb("none", precision, 4096);
+            for (String id : new String[] {"mlp_fwd_bwd", "mlp_hvp"}) {
+                double mb = MemoryMeter.minHeapMb(id, precision, 8192);
+                heap.put(id, mb < 0 ? Double.NaN : Math.max(0, mb - base));
+            }
+        }
+        Map<String, Double> torch = new LinkedHashMap<>();
+        String torchVersion = null;
+        if (o.compareTorch()) {
+            progress.println("running the PyTorch reference (" + o.torchScript() + ") ...");
+            JsonNode t = runTorch(o.torchScript(), o.quick());
+            torchVersion = t.path("torch").asText();
+            for (JsonNode w : t.path("workloads")) {
+                torch.put(w.path("id").asText(), w.path("median_ms").asDouble());
+            }
+        }
+        double mm = res.get("matmul_1024").gflops();
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (EngineBench.Result r : res.values()) {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("id", r.id());
+            row.put("what", r.what());
+            row.put("median_ms", round(r.medianMs()));
+            row.put("min_ms", round(r.minMs()));
+            row.put("repeats", r.repeats());
+            row.put("gflops", round(r.gflops()));
+            row.put("fraction_of_matmul", round(r.gflops() / mm));
+            if (heap.containsKey(r.id())) {
+                row.put("peak_heap_mb", round(heap.get(r.id())));
+            }
+            if (torch.containsKey(r.id())) {
+                row.put("torch_ms", round(torch.get(r.id())));
+                row.put("ratio_vs_torch", round(r.medianMs() / torch.get(r.id())));
+            }
+            rows.add(row);
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("blas", Blas.get().name());
+        out.put("blas_detail", Blas.get().detail());
+        out.put("java", System.getProperty("java.version"));
+        out.put("variant", o.quick() ? "quick" : "full");
+        if (torchVersion != null) {
+            out.put("torch", torchVersion);
+        }
+        out.put("workloads", rows);
+        out.put("targets", targets(res, heap, torch));
+        return out;
+    }
+
+    private static List<Map<String, Object>> targets(Map<String, EngineBench.Result> r, Map<String, Double> heap,
+                                                     Map<String, Double> torch) {
+        List<Map<String, Object>> t = new ArrayList<>();
+        double mm = r.get("matmul_1024").gflops();
+        target(t, "mlp_fwd_bwd reaches >= 60% of matmul GFLOP/s", r.get("mlp_fwd_bwd").gflops() / mm, ">=", 0.6);
+        target(t, "mlp_hvp reaches >= 60% of matmul GFLOP/s", r.get("mlp_hvp").gflops() / mm, ">=", 0.6);
+        target(t, "mlp_hvp time <= 3x mlp_fwd_bwd", r.get("mlp_hvp").medianMs() / r.get("mlp_fwd_bwd").medianMs(), "<=", 3.0);
+        if (heap.size() == 2) {
+            target(t, "mlp_hvp peak heap <= 3x mlp_fwd_bwd", heap.get("mlp_hvp") / heap.get("mlp_fwd_bwd"), "<=", 3.0);
+        }
+        if (!torch.isEmpty()) {
+            target(t, "mlp_fwd_bwd time / torch <= 0.8", r.get("mlp_fwd_bwd").medianMs() / torch.get("mlp_fwd_bwd"), "<=", 0.8);
+            target(t, "mlp_hvp time / torch <= 0.8", r.get("mlp_hvp").medianMs() / torch.get("mlp_hvp"), "<=", 0.8);
+            target(t, "sgd_step_small time / torch <= 0.3",
+                    r.get("sgd_step_small").medianMs() / torch.get("sgd_step_small"), "<=", 0.3);
+        }
+        return t;
+    }
+
+    private static void target(List<Map<String, Object>> t, String what, double value, String op, double bound) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("target", what);
+        m.put("measured", round(value));
+        m.put("met", op.equals(">=") ? value >= bound : value <= bound);
+        t.add(m);
+    }
+
+    private static double round(double v) {
+        return Double.isFinite(v) ? Math.round(v * 1e4) / 1e4 : v;
+    }
+
+    static JsonNode runTorch(Path script, boolean quick) throws IOException, InterruptedException {
+        if (!Files.isRegularFile(script)) {
+            throw new IllegalArgumentException("PyTorch reference script not found at " + script);
+        }
+        String python = Files.isExecutable(Path.of("/usr/bin/python3")) ? "/usr/bin/python3" : "python3";
+        List<String> cmd = new ArrayList<>(List.of(python, script.toString(), "--json"));
+        if (quick) {
+            cmd.add("--quick");
+        }
+        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        byte[] out = p.getInputStream().readAllBytes();
+        if (!p.waitFor(30, TimeUnit.MINUTES) || p.exitValue() != 0) {
+            throw new IllegalArgumentException("the PyTorch reference failed (exit " + p.exitValue() + "); it needs "
+                    + "Debian's python3-torch with libopenblas0-pthread: sudo apt-get install python3-torch libopenblas0-pthread");
+        }
+        return new ObjectMapper().readTree(new String(out, StandardCharsets.UTF_8));
+    }
+
+    /** A plain-text table of the result. */
+    @SuppressWarnings("unchecked")
+    public static void print(Map<String, Object> r, PrintStream out) {
+        out.printf(Locale.ROOT, "sgdlab engine benchmark (%s; float64; BLAS %s; Java %s)%n", r.get("variant"), r.get("blas_detail"),
+                r.get("java"));
+        if (r.containsKey("torch")) {
+            out.println("PyTorch reference: torch " + r.get("torch") + " (CPU, float64, 2 threads)");
+        }
+        out.printf(Locale.ROOT, "%-16s %10s %9s %10s %12s %10s %10s%n", "workload", "median ms", "GFLOP/s", "of matmul",
+                "peak heap MB", "torch ms", "vs torch");
+        for (Map<String, Object> w : (List<Map<String, Object>>) r.get("workloads")) {
+            out.printf(Locale.ROOT, "%-16s %10.3f %9.1f %9.0f%% %12s %10s %10s%n", w.get("id"), (Double) w.get("median_ms"),
+                    (Double) w.get("gflops"), 100 * (Double) w.get("fraction_of_matmul"),
+                    w.containsKey("peak_heap_mb") ? String.format(Locale.ROOT, "%.0f", (Double) w.get("peak_heap_mb")) : "-",
+                    w.containsKey("torch_ms") ? String.format(Locale.ROOT, "%.3f", (Double) w.get("torch_ms")) : "-",
+                    w.containsKey("ratio_vs_torch") ? String.format(Locale.ROOT, "%.2fx", (Double) w.get("ratio_vs_torch")) : "-");
+        }
+        out.println();
+        for (Map<String, Object> t : (List<Map<String, Object>>) r.get("targets")) {
+            out.printf(Locale.ROOT, "  %-4s %-45s measured %.3f%n", Boolean.TRUE.equals(t.get("met")) ? "met" : "MISS",
+                    t.get("target"), (Double) t.get("measured"));
+        }
+    }
+}

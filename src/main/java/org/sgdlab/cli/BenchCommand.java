@@ -1,0 +1,65 @@
+package org.sgdlab.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.sgdlab.bench.EngineReport;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code sgdlab bench ...}: performance benchmarks (never part of the unit tests). */
+@Command(name = "bench", mixinStandardHelpOptions = true, description = "Run performance benchmarks.",
+        subcommands = {BenchCommand.Engine.class})
+final class BenchCommand implements Callable<Integer> {
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        spec.commandLine().usage(System.out);
+        return 0;
+    }
+
+    @Command(name = "engine", mixinStandardHelpOptions = true,
+            description = {"Time the engine on four float64 workloads (median of repeats):",
+                "  mlp_fwd_bwd     tanh MLP 784-512-512-10, MSE, batch 1000: loss + gradient",
+                "  mlp_hvp         one exact Hessian-vector product of that loss",
+                "  matmul_1024     1024 x 1024 matrix product (the BLAS roofline)",
+                "  sgd_step_small  one SGD step of a tanh MLP 50-256-1 on a batch of 10",
+                "and the peak heap of the first two (smallest -Xmx that runs them)."})
+    static final class Engine implements Callable<Integer> {
+        @Option(names = "--json", description = "Print JSON instead of a table.")
+        boolean json;
+
+        @Option(names = "--quick", description = "Fewer repeats and a coarser memory search (about a minute).")
+        boolean quick;
+
+        @Option(names = "--no-memory", description = "Skip the peak-heap measurement.")
+        boolean noMemory;
+
+        @Option(names = "--compare-torch", description = "Also run bench/torch_reference.py (PyTorch, CPU, float64, "
+                + "2 threads) and print sgdlab / PyTorch time ratios.")
+        boolean compareTorch;
+
+        @Option(names = "--torch-script", description = "Path of the PyTorch reference (default: bench/torch_reference.py "
+                + "in the sgdlab directory).")
+        Path torchScript;
+
+        @Override
+        public Integer call() throws Exception {
+            Path script = torchScript != null ? torchScript
+                    : Path.of(System.getProperty("sgdlab.home", "."), "bench", "torch_reference.py");
+            Map<String, Object> r = EngineReport.run(new EngineReport.Options(quick, !noMemory, compareTorch, script),
+                    json ? System.err : System.out);
+            if (json) {
+                System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(r));
+            } else {
+                EngineReport.print(r, System.out);
+            }
+            return 0;
+        }
+    }
+}
