@@ -1071,8 +1071,9 @@ public final class Tensor {
         int n = shape[0];
         int ho = w.outH();
         int wo = w.outW();
-        Tensor y = cols.reshape(n * ho * wo, -1)                            // [N*L, CK]
-                .matmul(weight.reshape(o, -1), false, true);                 // @ [O, CK]^T -> [N*L, O]
+        int ck = shape[1] * kh * kw;                                        // explicit: -1 is ambiguous when N or O is 0
+        Tensor y = cols.reshape(n * ho * wo, ck)                            // [N*L, CK]
+                .matmul(weight.reshape(o, ck), false, true);                 // @ [O, CK]^T -> [N*L, O]
         return y.reshape(n, ho, wo, o).permute(0, 3, 1, 2);                  // -> [N, O, Ho, Wo]
     }
 
