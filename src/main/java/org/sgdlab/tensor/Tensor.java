@@ -667,7 +667,8 @@ public final class Tensor {
         for (int i = 0; i < r; i++) {
             p[i] = Shapes.axis("permute", perm[i], r);
             if (seen[p[i]]) {
-                throw new IllegalArgumentException("permute: axis " + p[i] + " given twice in " + Arrays.toString(perm));
+                throw new IllegalArgumentException("permute: axis " + p[i] + " given twice in " + Arrays.toString(perm)
+                        + " for shape " + Shapes.str(shape) + "; give each axis exactly once");
             }
             seen[p[i]] = true;
             identity &= p[i] == i;
