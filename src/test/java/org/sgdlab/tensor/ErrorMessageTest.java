@@ -85,6 +85,9 @@ class ErrorMessageTest {
         illegal(() -> z(2, 3).reshape(-2, -3), "reshape", "negative dimension", "[-2, -3]");
         illegal(() -> Tensor.of(new double[5], 2, 3), "Tensor.of", "5 values", "[2, 3]", "6 elements");
         illegal(() -> Tensor.zeros(2, -1), "zeros", "negative dimension", "[2, -1]");
+        illegal(() -> Tensor.zeros(100_000, 100_000), "zeros", "[100000, 100000]", "10000000000 elements",
+                "smaller batches");
+        illegal(() -> z(70_000, 1).mul(z(1, 70_000)), "mul", "[70000, 70000]", "more than a Java array holds");
         illegal(() -> Tensor.matrix(new double[][] {{1, 2}, {3}}), "Tensor.matrix", "row 1 has 1 values",
                 "equal length");
     }

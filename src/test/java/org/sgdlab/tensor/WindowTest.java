@@ -96,6 +96,9 @@ class WindowTest {
         Ref.assertExact("conv2d of N = 0", new int[] {0, 2, 5, 5}, new double[0], y);
         Tensor z = Tensor.ones(2, 3, 5, 5).conv2d(Tensor.ones(0, 3, 3, 3), 2, 0);
         Ref.assertExact("conv2d with O = 0", new int[] {2, 0, 2, 2}, new double[0], z);
+        Ref.assertExact("maxPool2d of N = 0", new int[] {0, 3, 2, 2}, new double[0], Tensor.zeros(0, 3, 4, 4).maxPool2d(2, 2));
+        Ref.assertExact("avgPool2d of N = 0", new int[] {0, 3, 4, 4}, new double[0],
+                Tensor.zeros(0, 3, 4, 4).avgPool2d(3, 1, 1));
     }
 
     /** out[n, oh*Wo + ow, (c*kh + i)*kw + j] = x[n, c, oh*sh - ph + i, ow*sw - pw + j] (0 outside). */
@@ -134,7 +137,8 @@ class WindowTest {
             {1, 3, 4, 4, 4, 4, 1, 1, 0, 0},
             {2, 2, 3, 3, 5, 5, 1, 1, 1, 1},   // kernel larger than the image, covered by padding
             {1, 1, 6, 6, 1, 1, 2, 2, 0, 0},
-            {3, 4, 16, 16, 3, 3, 1, 1, 1, 1}, // large: parallel path
+            {3, 4, 16, 16, 3, 3, 1, 1, 1, 1},
+            {8, 4, 24, 24, 3, 3, 1, 1, 1, 1}, // large: parallel unfold and fold
         };
         for (int[] c : cases) {
             Tensor x = Ref.randn(rng, c[0], c[1], c[2], c[3]);
