@@ -426,9 +426,10 @@ class ElementwiseTest {
     }
 
     @Test
-    @Disabled("engine accuracy: erf's series branch reaches 1.44e-15 relative error (6.5 ulps) at x = 2.7147,"
-            + " above the ~1e-15 of its Javadoc; the continued fraction is within 1.2e-16 from x = 1.5 up,"
-            + " so moving the switch from 3.0 to 2.0 would fix it (reported to the lead)")
+    @Disabled("engine accuracy: erf's series branch has up to 1.44e-15 relative error (6.5 ulps of 1) on [2.5, 3),"
+            + " e.g. x = 2.7147 (this grid finds 1.22e-15 at x = 2.6351), above the ~1e-15 of its Javadoc; the continued"
+            + " fraction is within 1.2e-16 from x = 1.5 up (<= 112 iterations), so switching at 1.5 instead of 3.0 gives a"
+            + " worst case of 9.3e-16 (at 2.0: 1.01e-15)")
     void erfWithinOneEMinus15OnAFineGrid() {
         double[] w = erfWorst(erfGrid(1e-4));
         assertTrue(w[0] <= 1e-15, "erf relative error " + w[0] + " at x = " + w[1]);
