@@ -924,7 +924,7 @@ public final class Tensor {
                 c = c.squeeze(-1);
             }
             if (shape.length == 1) {
-                c = c.squeeze(b.shape.length == 1 ? -1 : -2);   // [1, 1] -> [1] -> [] for vector @ vector
+                c = c.squeeze(-2);
             }
             return c;
         }
