@@ -667,7 +667,8 @@ public final class Tensor {
         for (int i = 0; i < r; i++) {
             p[i] = Shapes.axis("permute", perm[i], r);
             if (seen[p[i]]) {
-                throw new IllegalArgumentException("permute: axis " + p[i] + " given twice in " + Arrays.toString(perm));
+                throw new IllegalArgumentException("permute: axis " + p[i] + " given twice in " + Arrays.toString(perm)
+                        + " for shape " + Shapes.str(shape) + "; give each axis exactly once");
             }
             seen[p[i]] = true;
             identity &= p[i] == i;
@@ -1074,8 +1075,9 @@ public final class Tensor {
         int n = shape[0];
         int ho = w.outH();
         int wo = w.outW();
-        Tensor y = cols.reshape(n * ho * wo, -1)                            // [N*L, CK]
-                .matmul(weight.reshape(o, -1), false, true);                 // @ [O, CK]^T -> [N*L, O]
+        int ck = shape[1] * kh * kw;                                        // explicit: -1 is ambiguous when N or O is 0
+        Tensor y = cols.reshape(n * ho * wo, ck)                            // [N*L, CK]
+                .matmul(weight.reshape(o, ck), false, true);                 // @ [O, CK]^T -> [N*L, O]
         return y.reshape(n, ho, wo, o).permute(0, 3, 1, 2);                  // -> [N, O, Ho, Wo]
     }
 
