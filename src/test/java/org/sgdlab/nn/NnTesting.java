@@ -1,7 +1,10 @@
 package org.sgdlab.nn;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import java.util.SplittableRandom;
 import java.util.function.Function;
+import org.sgdlab.autodiff.Autodiff;
 import org.sgdlab.tensor.Tensor;
 import org.sgdlab.testing.Checks;
 
@@ -48,6 +51,46 @@ final class NnTesting {
         Function<Tensor, Tensor> f = thetaObjective(m, theta, x, seed);
         Checks.checkHvp(what + " hvp", f, theta, seed, HVP_TOL);
         Checks.checkHessianSymmetry(what, f, theta, seed);
+    }
+
+    /**
+     * Like {@link #checkGrads} for piecewise-smooth models (relu, max pooling): central differences
+     * with a step of 1e-5 instead of 1e-3, so the finite-difference path is unlikely to cross a kink
+     * (the check must not depend on a lucky seed); the rounding error ~1e-16/h stays far below the tolerance.
+     */
+    static void checkGradsKinked(String what, Model m, Tensor theta, Tensor x, long seed) {
+        if (theta.size() > 0) {
+            smallStepGrad(what + " d/dtheta", thetaObjective(m, theta, x, seed), theta, seed);
+        }
+        smallStepGrad(what + " d/dx", inputObjective(m, theta, x, seed), x, seed + 1);
+    }
+
+    /** HVP of a piecewise-smooth model against small-step differences of its gradient. */
+    static void checkHvpKinked(String what, Model m, Tensor theta, Tensor x, long seed) {
+        Function<Tensor, Tensor> f = thetaObjective(m, theta, x, seed);
+        SplittableRandom rng = new SplittableRandom(seed ^ 0x5DEECE66DL);
+        for (int t = 0; t < 2; t++) {
+            Tensor v = Tensor.randn(rng, theta.shape());
+            Tensor hv = Autodiff.hvp(f, theta, v);
+            Tensor fd = Checks.directionalVec(z -> Autodiff.grad(f, z), theta, v, SMALL_STEP);
+            double err = Checks.relErr(hv, fd);
+            assertTrue(err <= HVP_TOL, what + " hvp: rel err " + err + " against small-step differences of the gradient");
+        }
+    }
+
+    private static final double SMALL_STEP = 1e-5;
+
+    private static void smallStepGrad(String what, Function<Tensor, Tensor> f, Tensor x, long seed) {
+        SplittableRandom rng = new SplittableRandom(seed);
+        Tensor g = Autodiff.grad(f, x);
+        for (int t = 0; t < 3; t++) {
+            Tensor d = Tensor.randn(rng, x.shape());
+            double ad = g.dotValue(d);
+            double fd = Checks.directional(f, x, d, SMALL_STEP);
+            double err = Checks.relErr(ad, fd);
+            assertTrue(err <= GRAD_TOL, what + ": grad.d = " + ad + " but small-step differences give " + fd
+                    + " (rel err " + err + ")");
+        }
     }
 
     /** Entries drawn from +-U(lo, hi): magnitudes bounded away from 0 (away from relu kinks). */
