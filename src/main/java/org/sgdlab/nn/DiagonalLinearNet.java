@@ -163,7 +163,7 @@ public final class DiagonalLinearNet implements Model {
         String init;
         switch (kind) {
             case CONSTANT:
-                init = "u = " + Numerics.fmt(a) + " 1, v = " + Numerics.fmt(b) + " 1";
+                init = "u_j = " + Numerics.fmt(a) + ", v_j = " + Numerics.fmt(b) + " for all j";
                 break;
             case GAUSSIAN:
                 init = String.format(Locale.ROOT, "u, v ~ %s N(0, I)", Numerics.fmt(a));

@@ -11,18 +11,16 @@ final class Numerics {
     private Numerics() {
     }
 
-    /** Below this u, {@code log(1 + u)} is replaced by its series (rounding 1 + u would lose digits). */
-    private static final double LOG1P_SERIES = 1e-4;
-
     /**
-     * {@code log(1 + u)} for {@code u >= 0}, accurate to full relative precision for small u:
-     * the four-term series {@code u - u^2/2 + u^3/3 - u^4/4} below 1e-4 (truncation < u^5/5, i.e.
-     * relative 2e-17), {@code log(1 + u)} above. Differentiable to any order (both branches are).
+     * {@code log(1 + u)} for {@code u > -1} to a few ulps for every u, including tiny ones where
+     * {@code log(1 + u)} alone loses all digits: with w = fl(1 + u), {@code log1p(u) = log(w) + (u - (w - 1))/w}
+     * (the second term corrects the rounding of 1 + u to first order; w - 1 is exact). Differentiable to
+     * any order: the correction's derivative vanishes identically, so the derivatives are those of
+     * log(w), 1/w, -1/w^2, ...
      */
     static Tensor log1p(Tensor u) {
-        // u (1 - u (1/2 - u (1/3 - u/4)))
-        Tensor series = u.mul(u.mul(u.mul(u.mul(-0.25).add(1.0 / 3)).neg().add(0.5)).neg().add(1.0));
-        return Tensor.where(u.lt(LOG1P_SERIES), series, u.add(1.0).log());
+        Tensor w = u.add(1.0);
+        return w.log().add(u.sub(w.sub(1.0)).div(w));
     }
 
     /**

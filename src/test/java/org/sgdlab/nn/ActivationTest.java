@@ -92,6 +92,13 @@ class ActivationTest {
         NnTesting.assertClose(1.0, y.flat(2) / Math.log1p(Math.exp(-40)), 1e-15, "softplus(-40)");
         NnTesting.assertClose(1.0, y.flat(3) / Math.exp(-700), 1e-14, "softplus(-700)");
         NnTesting.assertClose(35 + Math.log1p(Math.exp(-35)), y.flat(4), 1e-16, "softplus(35)");
+        // a few ulps everywhere (log(1 + e^x) alone has relative error ~1e-16 e^-x for x < 0)
+        double[] xs = {-0.3, -1, -5, -9, -9.25, -10, -12, -20, -36, -38, -50, -745, 0.3, 9.25, 12, 40};
+        Tensor sp = Activation.SOFTPLUS.apply(Tensor.vector(xs));
+        for (int i = 0; i < xs.length; i++) {
+            double ref = Math.max(xs[i], 0) + Math.log1p(Math.exp(-Math.abs(xs[i])));
+            NnTesting.assertClose(1.0, sp.flat(i) / ref, 5e-16, "softplus(" + xs[i] + ")");
+        }
         Tensor g = Autodiff.grad(t -> Activation.SOFTPLUS.apply(t).sum(), Tensor.vector(1000, -1000, 0));
         assertEquals(1.0, g.flat(0));
         assertEquals(0.0, g.flat(1));

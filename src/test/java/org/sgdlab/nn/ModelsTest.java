@@ -412,6 +412,23 @@ class ModelsTest {
     }
 
     @Test
+    void descriptionsNameTheModelAndItsSize() {
+        Model[] models = {Mlp.of(Activation.TANH, 64, 128, 128, 10), CohenCnn.of(3, 32, 32, 10), ResNetNoBn.of(3, 10),
+            TwoLayerNtk.of(10, 1024), DiagonalLinearNet.squares(100), TwoLayerLinear.of(4, 4, 4),
+            ScaleInvariantNet.of(10, 20, 1)};
+        String[] starts = {"mlp 64-128-128-10 tanh", "cohen-cnn 3x32x32 -> 10", "resnet-no-bn", "two-layer-ntk",
+            "diagonal-linear f(x) = <u*u-v*v, x>", "two-layer-linear", "scale-invariant"};
+        for (int i = 0; i < models.length; i++) {
+            String s = models[i].describe();
+            assertTrue(s.startsWith(starts[i]), s);
+            assertTrue(s.contains("(" + String.format(java.util.Locale.ROOT, "%,d", models[i].numParams())
+                    + " parameters)"), s);
+        }
+        assertTrue(DiagonalLinearNet.squares(100).describe().contains("u_j = 1, v_j = 1 for all j"));
+        assertTrue(ScaleInvariantNet.of(10, 20, 1).describe().contains("scale-invariant block 0.weight"));
+    }
+
+    @Test
     void registryFailsLoudly() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> Models.create("transformer", Map.of()));
