@@ -1,6 +1,7 @@
 package org.sgdlab.nn;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.random.RandomGenerator;
 import org.sgdlab.tensor.Tensor;
@@ -35,11 +36,11 @@ public final class Mlp implements Model {
     private Mlp(int[] widths, Activation act, boolean bias, Parametrization param, Init weightInit, Init biasInit) {
         if (widths.length < 2) {
             throw new IllegalArgumentException("mlp: needs at least 2 widths (input and output), got "
-                    + java.util.Arrays.toString(widths));
+                    + Arrays.toString(widths));
         }
         for (int w : widths) {
             if (w < 1) {
-                throw new IllegalArgumentException("mlp: widths must be >= 1, got " + java.util.Arrays.toString(widths));
+                throw new IllegalArgumentException("mlp: widths must be >= 1, got " + Arrays.toString(widths));
             }
         }
         this.widths = widths.clone();
