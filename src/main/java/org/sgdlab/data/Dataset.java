@@ -256,16 +256,6 @@ public record Dataset(String name, Tensor x, Tensor y, int[] labels, int classes
     }
 
     @Override
-    public boolean equals(Object o) {
-        return this == o;
-    }
-
-    @Override
-    public int hashCode() {
-        return System.identityHashCode(this);
-    }
-
-    @Override
     public String toString() {
         return "Dataset[" + name + ", x " + Arrays.toString(x.shape()) + ", y " + Arrays.toString(y.shape())
                 + (labels != null ? ", " + classes + " classes" : ", regression") + "]";

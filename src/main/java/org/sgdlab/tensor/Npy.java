@@ -2,13 +2,16 @@ package org.sgdlab.tensor;
 
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -24,6 +27,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
@@ -157,7 +163,7 @@ public final class Npy {
     /** The array of an {@code .npy} file with its dtype and, for integer dtypes, exact values. */
     public static NdArray readArray(Path file) {
         try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
-            return readArray(in, file.toString());
+            return readArray(in, Files.size(file), file.toString());
         } catch (NoSuchFileException e) {
             throw new UncheckedIOException("npy: file not found: " + file, e);
         } catch (IOException e) {
@@ -193,7 +199,7 @@ public final class Npy {
                 String key = name.substring(0, name.length() - 4);
                 String source = file + "[" + name + "]";
                 try (InputStream in = new BufferedInputStream(zip.getInputStream(e), 1 << 16)) {
-                    if (out.put(key, readArray(in, source)) != null) {
+                    if (out.put(key, readArray(in, e.getSize(), source)) != null) {
                         throw new IllegalArgumentException("npz: " + file + ": duplicate key '" + key + "'");
                     }
                 } catch (ZipException ze) {
@@ -211,8 +217,11 @@ public final class Npy {
         return out;
     }
 
-    /** Reads one npy stream to its end; {@code source} names it in error messages. */
-    static NdArray readArray(InputStream in, String source) throws IOException {
+    /**
+     * Reads one npy stream to its end; {@code length} is its total byte count if known (else -1),
+     * checked before the value arrays are allocated; {@code source} names it in error messages.
+     */
+    static NdArray readArray(InputStream in, long length, String source) throws IOException {
         byte[] pre = new byte[8];
         int got = readFully(in, pre, 0, 8);
         if (got < 8) {
@@ -249,13 +258,20 @@ public final class Npy {
             throw corrupt(source, "fortran_order is True; only C-order arrays are supported "
                     + "(re-save with numpy.ascontiguousarray)");
         }
-        long size = Shapes.size(h.shape);
-        if (size > Integer.MAX_VALUE - 8) {
-            throw corrupt(source, "shape " + Shapes.str(h.shape) + " has " + size
-                    + " elements, more than a Java array holds");
+        long size = Arrays.stream(h.shape).anyMatch(d -> d == 0) ? 0 : 1;
+        for (int d : h.shape) {
+            size *= d;
+            if (size > Integer.MAX_VALUE - 8) {
+                throw corrupt(source, "shape " + Shapes.str(h.shape) + " has more elements than a Java array holds "
+                        + "(2^31 - 9)");
+            }
         }
         int n = (int) size;
         long nbytes = size * dt.size;
+        long dataOffset = 8 + lenBytes + hlen;
+        if (length >= 0 && length - dataOffset < nbytes) {
+            throw truncated(source, h, nbytes, Math.max(0, length - dataOffset));
+        }
         double[] values = new double[n];
         long[] longs = dt.kind == 'f' ? null : new long[n];
         byte[] chunk = new byte[Math.max(dt.size, (1 << 16) / dt.size * dt.size)];
@@ -266,8 +282,7 @@ public final class Npy {
             int want = (int) Math.min(chunk.length, nbytes - done);
             int r = readFully(in, chunk, 0, want);
             if (r < want) {
-                throw corrupt(source, "data truncated: shape " + Shapes.str(h.shape) + " of dtype '" + h.descr
-                        + "' needs " + nbytes + " bytes after the header, only " + (done + r) + " present");
+                throw truncated(source, h, nbytes, done + r);
             }
             for (int off = 0; off < want; off += dt.size) {
                 dt.decode(bb, off, values, longs, idx++);
@@ -317,7 +332,7 @@ public final class Npy {
             }
         }
         atomicWrite(file, raw -> {
-            ZipOutputStream zip = new ZipOutputStream(new java.io.FilterOutputStream(raw) {
+            ZipOutputStream zip = new ZipOutputStream(new FilterOutputStream(raw) {
                 @Override
                 public void write(byte[] b, int off, int len) throws IOException {
                     out.write(b, off, len);
@@ -334,7 +349,7 @@ public final class Npy {
                 ZipEntry ze = new ZipEntry(e.getKey() + ".npy");
                 ze.setTime(315532800000L + 12L * 3600 * 1000); // fixed timestamp: reproducible archives
                 if (!compressed) {
-                    java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+                    CRC32 crc = new CRC32();
                     crc.update(bytes);
                     ze.setSize(bytes.length);
                     ze.setCompressedSize(bytes.length);
@@ -350,7 +365,7 @@ public final class Npy {
 
     /** The complete npy bytes of an array (header + data). */
     static byte[] toBytes(NdArray a) throws IOException {
-        java.io.ByteArrayOutputStream bo = new java.io.ByteArrayOutputStream();
+        ByteArrayOutputStream bo = new ByteArrayOutputStream();
         writeArray(bo, a);
         return bo.toByteArray();
     }
@@ -422,7 +437,7 @@ public final class Npy {
             Files.createDirectories(dir);
             tmp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".tmp");
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
-                    OutputStream os = new BufferedOutputStream(java.nio.channels.Channels.newOutputStream(ch), 1 << 16)) {
+                    OutputStream os = new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16)) {
                 w.write(os);
                 os.flush();
                 ch.force(true);
@@ -450,6 +465,11 @@ public final class Npy {
 
     private static IllegalArgumentException corrupt(String source, String what) {
         return new IllegalArgumentException("npy: " + source + ": " + what);
+    }
+
+    private static IllegalArgumentException truncated(String source, Header h, long nbytes, long present) {
+        return corrupt(source, "data truncated: shape " + Shapes.str(h.shape) + " of dtype '" + h.descr + "' needs "
+                + nbytes + " bytes after the header, only " + present + " present");
     }
 
     private static String hex(byte[] b, int n) {
@@ -524,8 +544,8 @@ public final class Npy {
         static Header parse(String text, String source) {
             HeaderParser p = new HeaderParser(text, source);
             Map<String, Object> d = p.dict();
-            if (!d.keySet().equals(java.util.Set.of("descr", "fortran_order", "shape"))) {
-                throw p.fail("header keys are " + new java.util.TreeSet<>(d.keySet())
+            if (!d.keySet().equals(Set.of("descr", "fortran_order", "shape"))) {
+                throw p.fail("header keys are " + new TreeSet<>(d.keySet())
                         + ", expected exactly [descr, fortran_order, shape]");
             }
             Object descr = d.get("descr");

@@ -230,6 +230,11 @@ class NpyTest {
                 new byte[8])), "bad header dict");
         assertCorrupt(file("struct.npy", npy(1, "{'descr': [('a', '<f8')], 'fortran_order': False, 'shape': (1,), }",
                 new byte[8])), "unsupported dtype");
+        // a header announcing 8 GB over a few bytes fails before allocating anything
+        assertCorrupt(file("huge.npy", npy(1, dict("<f8", false, "(1000000000,)"), new byte[16])), "data truncated",
+                "needs 8000000000 bytes", "only 16 present");
+        assertCorrupt(file("toolarge.npy", npy(1, dict("<f8", false, "(100000, 100000)"), new byte[16])),
+                "more elements than a Java array holds");
         assertCorrupt(file("neg.npy", npy(1, dict("<f8", false, "(-1,)"), new byte[0])), "bad header dict");
         assertCorrupt(file("shape.npy", npy(1, dict("<f8", false, "'x'"), new byte[0])), "shape is x");
         UncheckedIOException missing = assertThrows(UncheckedIOException.class,
