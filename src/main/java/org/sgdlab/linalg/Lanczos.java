@@ -38,16 +38,22 @@ import org.sgdlab.tensor.Tensor;
  * {@code lambda_max}, so sgdlab orders by value ({@link PowerIteration} finds the largest magnitude and is
  * kept for cross-checks only).
  *
+ * <p>Dense path (Q5.2): {@link #dense} assembles the operator from p applications and diagonalises it;
+ * {@link #auto} uses it for {@code p <= 300} and Lanczos above.
+ *
  * <p>Reported residuals are the Lanczos-relation estimates, not explicit {@code ||A u - lambda u||} (which
  * would cost k more applications); with full re-orthogonalisation they agree with the explicit residual
  * to about {@code eps ||A||}. If the Krylov space reaches the full dimension p, the Ritz values are the
  * eigenvalues of A and no restart is attempted. Limitation of single-vector Lanczos: in exact arithmetic
  * an eigenvalue of multiplicity r needs r blocks (breakdowns) to be found r times; when the Krylov
  * dimension {@code maxDim} is exhausted first, copies may be missing although every reported pair meets
- * the residual rule. A non-finite operator output
- * ends the run with {@code converged = false} (NaN values when no Ritz pair was formed); it never throws.
+ * the residual rule. A non-finite operator output ends the run with {@code converged = false} (NaN values
+ * when no Ritz pair was formed); it never throws.
  */
 public final class Lanczos {
+
+    /** Operator dimension up to which {@link #auto} uses the dense path (Q5.2). */
+    public static final int DENSE_MAX_DIM = 300;
 
     private Lanczos() {
     }
@@ -147,6 +153,7 @@ public final class Lanczos {
         double[] start = startVector(p, rng, warmStart);
 
         Cycle best = null;
+        boolean anyFailure = false;
         int iterations = 0;
         int restarts = 0;
         for (int cycle = 0; ; cycle++) {
@@ -191,6 +198,7 @@ public final class Lanczos {
                     best = c;
                 }
             }
+            anyFailure |= failed;
             if (failed || conv || ritz == null || cycle == config.maxRestarts() || kr.size() >= p) {
                 break;
             }
@@ -217,9 +225,9 @@ public final class Lanczos {
                     restarts, seconds);
         }
         boolean[] pc = new boolean[k];
-        boolean all = true;
+        boolean all = !anyFailure;                      // a non-finite application is never "converged"
         for (int i = 0; i < k; i++) {
-            pc[i] = best.ritz.converged(i, config.tol());
+            pc[i] = best.ritz.converged(i, config.tol()) && !anyFailure;
             all &= pc[i];
         }
         List<Tensor> vs = new ArrayList<>();
@@ -228,6 +236,51 @@ public final class Lanczos {
         }
         return new Result(best.ritz.values().clone(), List.copyOf(vs), best.ritz.residuals().clone(), pc, all,
                 op.applications(), iterations, restarts, seconds);
+    }
+
+    /**
+     * Q5.2's automatic choice: {@link #dense} when {@code p <= 300} (the operator is assembled from p
+     * applications), else {@link #topK(LinearOperator, Config, RandomGenerator, List)}.
+     */
+    public static Result auto(LinearOperator a, Config config, RandomGenerator rng, List<Tensor> warmStart) {
+        if (a != null && config != null && a.dim() <= DENSE_MAX_DIM) {
+            return dense(a, config.k());
+        }
+        return topK(a, config, rng, warmStart);
+    }
+
+    /**
+     * Q5.2 dense path: the matrix {@code M} with column j = {@code A e_j} (p applications, {@link
+     * LinearOperator#toMatrix}), symmetrised {@code (M + M^T)/2} and diagonalised by {@link SymmetricEigen};
+     * the top k pairs are returned. Residuals are explicit, {@code ||S u - lambda u||} with S the
+     * symmetrised matrix (no further application); {@code converged} is the dense solver's flag (false also
+     * for a non-finite matrix), {@code iterations = restarts = 0}.
+     */
+    public static Result dense(LinearOperator a, int k) {
+        if (a == null) {
+            throw new IllegalArgumentException("Lanczos.dense: operator is null");
+        }
+        int p = a.dim();
+        if (k < 1 || k > p) {
+            throw new IllegalArgumentException("Lanczos.dense: k must be in [1, " + p + "], got " + k);
+        }
+        long t0 = System.nanoTime();
+        CountingOperator op = a.counting();
+        Tensor m = op.toMatrix();
+        Tensor sym = m.add(m.transpose()).mul(0.5);
+        SymmetricEigen.Result e = SymmetricEigen.solve(sym, true);
+        double[] values = Arrays.copyOf(e.values(), k);
+        double[] res = new double[k];
+        boolean[] pc = new boolean[k];
+        List<Tensor> vs = new ArrayList<>();
+        for (int i = 0; i < k; i++) {
+            Tensor u = e.vector(i);
+            vs.add(u);
+            res[i] = sym.matmul(u).addScaled(u, -values[i]).norm();      // [p, p] @ [p] -> [p]
+            pc[i] = e.converged();
+        }
+        return new Result(values, List.copyOf(vs), res, pc, e.converged(), op.applications(), 0, 0,
+                (System.nanoTime() - t0) * 1e-9);
     }
 
     private record Cycle(Krylov.Ritz ritz, double[][] vectors) {

@@ -79,6 +79,24 @@ public interface LinearOperator {
         return new Operators.Checked("shifted", dim(), v -> a.apply(v).addScaled(v, sigma));
     }
 
+    /**
+     * The dense matrix {@code [p, p]} whose column j is {@code A e_j}, from p applications (not
+     * symmetrised: an operator that is symmetric only up to rounding gives a matrix that is too).
+     */
+    default Tensor toMatrix() {
+        int p = dim();
+        double[] m = new double[p * p];
+        for (int j = 0; j < p; j++) {
+            double[] e = new double[p];
+            e[j] = 1;
+            Tensor col = apply(Tensor.vector(e));
+            for (int i = 0; i < p; i++) {
+                m[i * p + j] = col.flat(i);
+            }
+        }
+        return Tensor.of(m, p, p);
+    }
+
     /** A wrapper that counts the applications of this operator and the seconds spent in them. */
     default CountingOperator counting() {
         return new CountingOperator(this);

@@ -82,10 +82,10 @@ class LanczosTest {
     void hessianOfTinyTanhMlpMatchesDenseEigenvaluesOfExplicitHessian() {
         SplittableRandom rng = new SplittableRandom(34);
         int n = 8;
-        int in = 3;
-        int hid = 6;
-        int out = 2;
-        int p = hid * in + hid + out * hid + out;                       // 38 parameters
+        int in = 4;
+        int hid = 12;
+        int out = 3;
+        int p = hid * in + hid + out * hid + out;                       // 99 parameters
         Tensor x = Tensor.randn(rng, n, in);
         Tensor y = Tensor.randn(rng, n, out);
         Function<Tensor, Tensor> loss = th -> {
@@ -107,7 +107,21 @@ class LanczosTest {
         LinearOperator hvp = LinearOperator.of(p, v -> Autodiff.hvp(loss, theta, v));
         Lanczos.Result r = Lanczos.topK(hvp, 3, Rng.stream(7, Rng.LANCZOS, "sharpness"));
         assertTrue(r.converged(), r.toString());
+        assertTrue(r.applications() < p, "a Krylov space smaller than p: " + r.applications());
         checkAgainst(hs, dense, r, 1e-8);
+    }
+
+    @Test
+    void restartsFromTheRitzVectorsReachConvergenceWithASmallKrylovSpace() {
+        SplittableRandom rng = new SplittableRandom(39);
+        double[] lambda = Known.spectrum(rng, new double[] {10, 8}, 148, -4, 4);
+        Tensor a = Known.withSpectrum(rng, lambda);
+        Lanczos.Config cfg = new Lanczos.Config(2, 1e-6, 8, 20);
+        Lanczos.Result r = Lanczos.topK(LinearOperator.symmetric(a), cfg, Rng.stream(6, Rng.LANCZOS));
+        assertTrue(r.converged(), r.toString());
+        assertTrue(r.restarts() > 0, "8 steps are not enough without restarts: " + r);
+        assertEquals(r.applications(), r.iterations());
+        checkAgainst(a, Known.descending(lambda), r, 1e-8);
     }
 
     @Test
@@ -163,6 +177,31 @@ class LanczosTest {
         assertTrue(r.converged(), r.toString());
         assertArrayEquals(Known.descending(lambda), r.eigenvalues(), 1e-12);
         assertTrue(r.applications() <= 4);
+    }
+
+    @Test
+    void densePathAndTheAutomaticChoice() {
+        SplittableRandom rng = new SplittableRandom(40);
+        double[] lambda = Known.spectrum(rng, new double[] {6, -9}, 58, -2, 2);
+        Tensor a = Known.withSpectrum(rng, lambda);
+        Lanczos.Result d = Lanczos.dense(LinearOperator.symmetric(a), 3);
+        assertTrue(d.converged());
+        assertEquals(60, d.applications(), "one application per column");
+        double[] want = Known.descending(lambda);
+        assertArrayEquals(java.util.Arrays.copyOf(want, 3), d.eigenvalues(), 1e-12 * 9);
+        for (int i = 0; i < 3; i++) {
+            assertEquals(Known.residual(a, d.eigenvectors().get(i).toArray(), d.eigenvalues()[i]), d.residuals()[i], 1e-13);
+        }
+        Lanczos.Result small = Lanczos.auto(LinearOperator.symmetric(a), Lanczos.Config.defaults(3),
+                Rng.stream(1, Rng.LANCZOS), List.of());
+        assertEquals(60, small.applications(), "p = 60 <= 300: dense");
+        assertEquals(0, small.iterations());
+        double[] big = Known.spectrum(rng, new double[] {6, 5}, 398, -2, 2);
+        Tensor b = Known.withSpectrum(rng, big);
+        Lanczos.Result large = Lanczos.auto(LinearOperator.symmetric(b), Lanczos.Config.defaults(2),
+                Rng.stream(1, Rng.LANCZOS), List.of());
+        assertTrue(large.iterations() > 0 && large.applications() < 400, "p = 400 > 300: Lanczos " + large);
+        checkAgainst(b, Known.descending(big), large, 1e-8);
     }
 
     @Test
