@@ -17,6 +17,8 @@ import org.sgdlab.tensor.Tensor;
  * Reference: Hutchinson, "A stochastic estimator of the trace of the influence matrix for Laplacian
  * smoothing splines", Commun. Statist. Simul. Comput. 18(3), 1989. Probes come from {@code rng} (the
  * {@code probes} stream), one {@code nextBoolean()} per entry in index order ({@link #rademacher}).
+ * {@link #exact} is the exact trace from p applications, which Q8.1 prescribes for {@code p <= 500}
+ * ({@link #auto} chooses).
  */
 public final class Hutchinson {
 
@@ -69,6 +71,46 @@ public final class Hutchinson {
             z[i] = rng.nextBoolean() ? 1.0 : -1.0;
         }
         return z;
+    }
+
+    /** Operator dimension up to which {@link #auto} computes the exact trace (Q8.1). */
+    public static final int EXACT_MAX_DIM = 500;
+
+    /**
+     * Q8.1's automatic choice: {@link #exact} when {@code p <= 500}, else {@link #adaptive} with the
+     * default rule.
+     */
+    public static Result auto(LinearOperator a, RandomGenerator rng) {
+        if (a != null && a.dim() <= EXACT_MAX_DIM) {
+            return exact(a);
+        }
+        return adaptive(a, rng);
+    }
+
+    /**
+     * Exact trace {@code sum_i e_i^T A e_i} from p applications (Q8.1, p <= 500): {@code samples} are the
+     * diagonal entries, {@code probes = p}, {@code standardError = 0}; {@code converged} unless an entry is
+     * non-finite (then the estimate is NaN).
+     */
+    public static Result exact(LinearOperator a) {
+        if (a == null) {
+            throw new IllegalArgumentException("Hutchinson.exact: operator is null");
+        }
+        long t0 = System.nanoTime();
+        CountingOperator op = a.counting();
+        int p = a.dim();
+        double[] diag = new double[p];
+        double sum = 0;
+        boolean ok = true;
+        for (int i = 0; i < p && ok; i++) {
+            double[] e = new double[p];
+            e[i] = 1;
+            diag[i] = op.apply(Tensor.vector(e)).flat(i);
+            ok = Double.isFinite(diag[i]);
+            sum += diag[i];
+        }
+        return new Result(ok ? sum : Double.NaN, ok ? 0.0 : Double.NaN, p, diag, ok, op.applications(),
+                (System.nanoTime() - t0) * 1e-9);
     }
 
     /** Fixed number of probes ({@code >= 2}). */

@@ -90,6 +90,21 @@ class HutchinsonTest {
     }
 
     @Test
+    void exactTraceForSmallOperatorsAndTheAutomaticChoice() {
+        SplittableRandom rng = new SplittableRandom(55);
+        Tensor a = Known.randomSymmetric(rng, 50);
+        Hutchinson.Result r = Hutchinson.auto(LinearOperator.symmetric(a), Rng.stream(1, Rng.PROBES));
+        assertEquals(trace(a), r.estimate(), 1e-12);
+        assertEquals(0.0, r.standardError());
+        assertEquals(50, r.applications());
+        assertTrue(r.converged());
+        LinearOperator big = LinearOperator.diagonal(Tensor.ones(501).toArray());
+        Hutchinson.Result h = Hutchinson.auto(big, Rng.stream(1, Rng.PROBES));
+        assertEquals(20, h.applications(), "p = 501 > 500: adaptive Hutchinson, exact on a diagonal after 20 probes");
+        assertEquals(501, h.estimate(), 1e-12);
+    }
+
+    @Test
     void adaptiveStopsAtTheFirstProbeCountMeetingTheRule() {
         SplittableRandom rng = new SplittableRandom(53);
         int p = 40;
