@@ -1,0 +1,125 @@
+package org.sgdlab.linalg;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Arrays;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.sgdlab.tensor.Tensor;
+
+/** One-sided Jacobi SVD against matrices U diag(sigma) V^T of known singular values. */
+class SvdTest {
+
+    /**
+     * Values to {@code 1e-12 sigma_1}, {@code U^T U = I}, {@code V^T V = I}, {@code A = U S V^T} to
+     * {@code 1e-12 sigma_1}, {@code A v_i = sigma_i u_i}.
+     */
+    private static Svd.Result check(Tensor a, double[] sigma) {
+        int m = a.dim(0);
+        int n = a.dim(1);
+        int r = Math.min(m, n);
+        Svd.Result s = Svd.decompose(a);
+        assertTrue(s.converged());
+        double[] want = Known.descending(Arrays.copyOf(sigma, r));     // pad with zeros to min(m, n)
+        double scale = Math.max(want.length == 0 ? 0 : want[0], 1e-300);
+        assertEquals(r, s.singularValues().length);
+        for (int i = 0; i < r; i++) {
+            assertEquals(want[i], s.singularValues()[i], 1e-12 * scale, "sigma_" + i);
+        }
+        assertArrayEquals(s.singularValues(), Svd.singularValues(a), 1e-14 * scale, "values-only path");
+        assertArrayEquals(new int[] {m, r}, s.u().shape());
+        assertArrayEquals(new int[] {n, r}, s.v().shape());
+        for (int i = 0; i < r; i++) {
+            for (int j = 0; j <= i; j++) {
+                assertEquals(i == j ? 1 : 0, Known.dot(Known.column(s.u(), i), Known.column(s.u(), j)), 1e-12, "U");
+                assertEquals(i == j ? 1 : 0, Known.dot(Known.column(s.v(), i), Known.column(s.v(), j)), 1e-12, "V");
+            }
+            double[] av = Known.mul(a, Known.column(s.v(), i));
+            double[] u = Known.column(s.u(), i);
+            for (int k = 0; k < m; k++) {
+                assertEquals(s.singularValues()[i] * u[k], av[k], 1e-12 * scale, "A v_i = sigma_i u_i");
+            }
+        }
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                double x = 0;
+                for (int k = 0; k < r; k++) {
+                    x += s.u().get(i, k) * s.singularValues()[k] * s.v().get(j, k);
+                }
+                assertEquals(a.get(i, j), x, 1e-12 * scale, "reconstruction");
+            }
+        }
+        return s;
+    }
+
+    @Test
+    void tallWideAndSquareMatricesOfKnownSingularValues() {
+        SplittableRandom rng = new SplittableRandom(21);
+        int[][] shapes = {{1, 1}, {5, 1}, {1, 6}, {12, 12}, {40, 15}, {15, 40}};
+        for (int[] sh : shapes) {
+            int r = Math.min(sh[0], sh[1]);
+            double[] sigma = new double[r];
+            for (int i = 0; i < r; i++) {
+                sigma[i] = 0.1 + 10 * rng.nextDouble();
+            }
+            check(Known.withSingularValues(rng, sh[0], sh[1], sigma), sigma);
+        }
+    }
+
+    @Test
+    void rankDeficientMatricesHaveZeroSingularValuesAndTheRightRank() {
+        SplittableRandom rng = new SplittableRandom(22);
+        double[] sigma = {7, 3, 3, 0.5};                                   // rank 4 with a repeated value
+        Tensor tall = Known.withSingularValues(rng, 30, 10, sigma);
+        Svd.Result s = check(tall, sigma);
+        assertEquals(4, s.rank(1e-10));
+        assertEquals(4, Svd.rank(tall, 1e-10));
+        assertEquals(3, Svd.rank(tall, 0.5 / 7 + 1e-9), "threshold just above sigma_4 / sigma_1");
+        assertEquals(1, Svd.rank(tall, 3.0 / 7 + 1e-9));
+        Tensor wide = Known.withSingularValues(rng, 8, 25, sigma);
+        check(wide, sigma);
+        assertEquals(4, Svd.rank(wide, 1e-10));
+    }
+
+    @Test
+    void stableRankIsFrobeniusOverSpectralSquared() {
+        SplittableRandom rng = new SplittableRandom(23);
+        double[] sigma = {4, 2, 1, 1};
+        Tensor a = Known.withSingularValues(rng, 9, 6, sigma);
+        double fro2 = 0;
+        for (int i = 0; i < a.size(); i++) {
+            fro2 += a.flat(i) * a.flat(i);
+        }
+        assertEquals(fro2 / 16, Svd.stableRank(a), 1e-12);
+        assertEquals((16 + 4 + 1 + 1) / 16.0, Svd.stableRank(a), 1e-12);
+    }
+
+    @Test
+    void diagonalWithNegativeEntriesAndZeroMatrix() {
+        Tensor d = Tensor.matrix(new double[][] {{-3, 0, 0}, {0, 0.5, 0}, {0, 0, -7}, {0, 0, 0}});
+        Svd.Result s = check(d, new double[] {3, 0.5, 7});
+        assertArrayEquals(new double[] {7, 3, 0.5}, s.singularValues(), 0.0);
+        Svd.Result z = check(Tensor.zeros(4, 3), new double[0]);
+        assertEquals(0, z.rank(0.0));
+        assertEquals(0.0, z.stableRank());
+    }
+
+    @Test
+    void nonFiniteInputIsData() {
+        Svd.Result s = Svd.decompose(Tensor.matrix(new double[][] {{1, Double.NaN}, {0, 1}}));
+        assertFalse(s.converged());
+        assertTrue(Double.isNaN(s.singularValues()[0]));
+    }
+
+    @Test
+    void badInput() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Svd.decompose(Tensor.zeros(3)));
+        assertTrue(e.getMessage().contains("[3]"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> Svd.rank(Tensor.eye(2), 1.5));
+        assertTrue(e.getMessage().contains("relTol") && e.getMessage().contains("1.5"), e.getMessage());
+    }
+}
