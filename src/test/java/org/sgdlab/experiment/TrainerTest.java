@@ -1,0 +1,175 @@
+package org.sgdlab.experiment;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.sgdlab.data.Presets;
+import org.sgdlab.data.Samplers;
+import org.sgdlab.diagnostics.Diagnostic;
+import org.sgdlab.diagnostics.Probe;
+import org.sgdlab.diagnostics.Problem;
+import org.sgdlab.nn.Activation;
+import org.sgdlab.nn.Losses;
+import org.sgdlab.nn.Mlp;
+import org.sgdlab.nn.MseConvention;
+import org.sgdlab.optim.Optimizers;
+import org.sgdlab.optim.Schedules;
+import org.sgdlab.tensor.Rng;
+
+/** The training loop: determinism, independence from diagnostics, divergence, goals, resume. */
+class TrainerTest {
+
+    static Problem digits(int n) {
+        Presets.Prepared p = Presets.digits(Presets.Options.defaults().withTrainSize(n).withTestSize(100));
+        return new Problem(Mlp.of(Activation.of("tanh"), 64, 16, 10), Losses.of("mse", MseConvention.HALF), p.train(),
+                p.test(), 64);
+    }
+
+    static TrainConfig.Builder sgd(Problem p, double lr, int b) {
+        return TrainConfig.builder(p, Optimizers.sgd(Schedules.constant(lr)),
+                Samplers.create(Samplers.EPOCH_SHUFFLE, p.train().size(), b, 7)).seed(3);
+    }
+
+    /** A diagnostic that consumes random numbers and records a statistic of theta. */
+    record Noise(double draw, double thetaSum) {
+    }
+
+    static final class NoisyDiagnostic implements Diagnostic<Noise> {
+        @Override
+        public String name() {
+            return "noisy";
+        }
+
+        @Override
+        public Noise measure(Probe p) {
+            double s = 0;
+            for (int i = 0; i < 1000; i++) {
+                s += p.rng(Rng.PROBES, name()).nextGaussian();
+            }
+            return new Noise(s, p.theta().sum().item());
+        }
+    }
+
+    @Test
+    void sameSeedSameRows() {
+        Problem p = digits(200);
+        MetricsLog a = new MetricsLog();
+        MetricsLog b = new MetricsLog();
+        Trainer.run(sgd(p, 0.1, 16).steps(60).build(), a);
+        Trainer.run(sgd(p, 0.1, 16).steps(60).build(), b);
+        assertEquals(61, a.rows().size());
+        assertEquals(a.rows(), b.rows());
+        assertEquals(Trainer.columns(sgd(p, 0.1, 16).build()), List.copyOf(a.rows().get(0).keySet()));
+    }
+
+    @Test
+    void addingADiagnosticNeverChangesTheTrajectory() {
+        Problem p = digits(200);
+        MetricsLog plain = new MetricsLog();
+        MetricsLog with = new MetricsLog();
+        Trainer.run(sgd(p, 0.1, 16).steps(40).build(), plain);
+        Trainer.run(sgd(p, 0.1, 16).steps(40).diagnostic(Scheduled.every(new NoisyDiagnostic(), 5)).build(), with);
+        assertEquals(plain.rows(), with.rows());
+        assertEquals(9, with.measurements("noisy").size());          // steps 0, 5, ..., 40
+        assertEquals(40, with.measurements("noisy").get(8).step());
+    }
+
+    @Test
+    void lossDecreasesAndMetricsAreConsistent() {
+        Problem p = digits(300);
+        MetricsLog log = new MetricsLog();
+        RunResult r = Trainer.run(sgd(p, 0.2, 32).steps(300).build(), log);
+        assertEquals(Status.COMPLETED, r.status());
+        double[] loss = log.column("train_loss");
+        assertTrue(loss[300] < 0.5 * loss[0], "loss " + loss[0] + " -> " + loss[300]);
+        Map<String, Object> row0 = log.rows().get(0);
+        assertEquals(0.0, (Double) row0.get("dist_from_init"));
+        assertEquals(2 / 0.2, (Double) row0.get("threshold"), 1e-12);
+        // epoch = floor(t / floor(n / b)) = floor(t / 9)
+        assertEquals(2L, log.rows().get(18).get("epoch"));
+        assertEquals(null, log.rows().get(300).get("batch_loss"));       // no update after the last step
+    }
+
+    @Test
+    void fullBatchGdBatchLossEqualsTrainLoss() {
+        Problem p = digits(100);
+        MetricsLog log = new MetricsLog();
+        Trainer.run(TrainConfig.builder(p, Optimizers.gd(Schedules.constant(0.1)),
+                Samplers.create(Samplers.FULL_BATCH, 100, 100, 0)).steps(20).build(), log);
+        for (int t = 0; t < 20; t++) {
+            double tl = (Double) log.rows().get(t).get("train_loss");
+            double bl = (Double) log.rows().get(t).get("batch_loss");
+            assertEquals(tl, bl, 1e-14 * tl, "step " + t);
+        }
+    }
+
+    @Test
+    void heavyBallWithZeroBetaIsGd() {
+        Problem p = digits(100);
+        MetricsLog gd = new MetricsLog();
+        MetricsLog hb = new MetricsLog();
+        var s = Samplers.create(Samplers.EPOCH_SHUFFLE, 100, 10, 1);
+        Trainer.run(TrainConfig.builder(p, Optimizers.gd(Schedules.constant(0.3)), s).steps(30).build(), gd);
+        Trainer.run(TrainConfig.builder(p, Optimizers.heavyBall(Schedules.constant(0.3), 0.0), s).steps(30).build(), hb);
+        assertEquals(gd.column("train_loss").length, hb.column("train_loss").length);
+        for (int i = 0; i < 31; i++) {
+            assertEquals(gd.column("train_loss")[i], hb.column("train_loss")[i], 0.0);
+            assertEquals(gd.column("param_norm")[i], hb.column("param_norm")[i], 0.0);
+        }
+    }
+
+    @Test
+    void divergenceIsDataNotAnException() {
+        Problem p = digits(100);
+        MetricsLog log = new MetricsLog();
+        RunResult r = Trainer.run(TrainConfig.builder(p, Optimizers.gd(Schedules.constant(500.0)),
+                Samplers.create(Samplers.FULL_BATCH, 100, 100, 0)).steps(1000).build(), log);
+        assertEquals(Status.DIVERGED, r.status());
+        assertTrue(r.steps() < 1000, "diverged at step " + r.steps());
+        assertEquals(r.steps(), ((Number) log.rows().get(log.rows().size() - 1).get("step")).longValue());
+        MetricsLog bounded = new MetricsLog();
+        RunResult rb = Trainer.run(TrainConfig.builder(p, Optimizers.gd(Schedules.constant(50.0)),
+                Samplers.create(Samplers.FULL_BATCH, 100, 100, 0)).steps(1000).divergenceLoss(10).build(), bounded);
+        assertEquals(Status.DIVERGED, rb.status());
+        assertEquals("loss_bound", rb.reason());
+        assertTrue(rb.lastValue("train_loss") > 10);
+    }
+
+    @Test
+    void lossGoalStopsTheRun() {
+        Problem p = digits(100);
+        MetricsLog log = new MetricsLog();
+        RunResult r = Trainer.run(sgd(p, 0.3, 10).steps(5000).lossGoal(0.2).build(), log);
+        assertEquals(Status.COMPLETED, r.status());
+        assertEquals("loss_goal", r.reason());
+        assertTrue(r.lastValue("train_loss") <= 0.2);
+        double[] l = log.column("train_loss");
+        for (int i = 0; i < l.length - 1; i++) {
+            assertTrue(l[i] > 0.2, "the goal was already met at step " + i);
+        }
+    }
+
+    @Test
+    void resumeFromACheckpointReproducesTheRows() {
+        Problem p = digits(150);
+        List<Checkpoint> cks = new ArrayList<>();
+        MetricsLog full = new MetricsLog();
+        TrainConfig c = TrainConfig.builder(p, Optimizers.heavyBall(Schedules.linearWarmup(0.1, 20), 0.9),
+                Samplers.create(Samplers.EPOCH_SHUFFLE, 150, 16, 5)).seed(11).steps(50).checkpointEvery(20)
+                .labelNoiseStd(0.1).build();
+        Trainer.run(c, RunListener.all(full, new RunListener() {
+            @Override
+            public void checkpoint(Checkpoint ck) {
+                cks.add(ck);
+            }
+        }));
+        assertEquals(2, cks.size());
+        MetricsLog resumed = new MetricsLog();
+        Trainer.resume(c, cks.get(0), resumed);
+        assertEquals(full.rows().subList(20, 51), resumed.rows());
+    }
+}
