@@ -167,7 +167,7 @@ final class Renderer {
         }
         lay.captionTop = y;
         if (withCaption && f.caption() != null && !f.caption().isBlank()) {
-            lay.caption = wrap(f.caption(), CAPTION, width - 20);
+            lay.caption = wrap(f.caption(), CAPTION * 1.04, width - 24); // a little slack for real font metrics
             y += lay.caption.size() * CAPTION * 1.35 + 10;
         }
         lay.panels = ps;
