@@ -142,7 +142,9 @@ final class Renderer {
         double[] cellW = new double[cols];
         double width = 0;
         for (int c = 0; c < cols; c++) {
-            cellW[c] = Math.max(f.cellWidth(), left[c] + right[c] + 80);
+            // in grids a legend widens its column instead of narrowing its plots
+            double extra = cols > 1 ? right[c] - 16 : 0;
+            cellW[c] = Math.max(f.cellWidth() + extra, left[c] + right[c] + 80);
             width += cellW[c];
         }
         Layout lay = new Layout();
@@ -398,7 +400,7 @@ final class Renderer {
                 auto++;
             }
             c.group("series", s.label());
-            drawSeries(s, col, sh, map, w, c);
+            drawLines(s, col, map, w, c);
             c.endGroup();
         }
         for (Plot.RefLine r : plot.refLines()) {
@@ -417,6 +419,20 @@ final class Renderer {
             }
         }
         c.unclip();
+        // error bars and markers unclipped, so points on the frame are whole (points outside are skipped)
+        auto = 0;
+        for (Series s : plot.series()) {
+            String col = s.color() != null ? s.color() : Palette.color(auto);
+            Series.Shape sh = s.shape() != null ? s.shape() : Series.Shape.values()[auto % 4];
+            if (s.color() == null) {
+                auto++;
+            }
+            if (s.hasErrors() || s.style() != Series.Style.LINE) {
+                c.group("series-points", s.label());
+                drawPoints(s, col, sh, map, c);
+                c.endGroup();
+            }
+        }
         // reference line labels (inside, right-aligned above the line)
         for (Plot.RefLine r : plot.refLines()) {
             if (r.label() == null || r.label().isEmpty() || (plot.yScale() == Scale.LOG && r.y() <= 0)) {
@@ -487,7 +503,7 @@ final class Renderer {
         return s;
     }
 
-    private static void drawSeries(Series s, String col, Series.Shape shape, Mapping map, double plotW, Canvas c) {
+    private static void drawLines(Series s, String col, Mapping map, double plotW, Canvas c) {
         boolean xLog = map.xLog;
         boolean yLog = map.yLog;
         int n = s.size();
@@ -519,6 +535,12 @@ final class Renderer {
                 }
             }
         }
+    }
+
+    private static void drawPoints(Series s, String col, Series.Shape shape, Mapping map, Canvas c) {
+        boolean xLog = map.xLog;
+        boolean yLog = map.yLog;
+        int n = s.size();
         if (s.hasErrors()) {
             Pen ep = Pen.solid(col, 1);
             for (int i = 0; i < n; i++) {
@@ -529,8 +551,12 @@ final class Renderer {
                     continue;
                 }
                 double px = map.x(x);
-                double top = map.y(y + e);
-                double bot = (yLog && y - e <= 0) ? map.bottom() : map.y(y - e);
+                double py = map.y(y);
+                if (!map.inside(px, py)) {
+                    continue;
+                }
+                double top = map.clampY(map.y(y + e));
+                double bot = (yLog && y - e <= 0) ? map.bottom() : map.clampY(map.y(y - e));
                 c.line(px, top, px, bot, ep);
                 c.line(px - 3, top, px + 3, top, ep);
                 c.line(px - 3, bot, px + 3, bot, ep);
@@ -546,7 +572,11 @@ final class Renderer {
             double r = count > 300 ? 2 : 3;
             for (int i = 0; i < n; i++) {
                 if (drawable(s.xAt(i), xLog) && drawable(s.yAt(i), yLog)) {
-                    marker(c, map.x(s.xAt(i)), map.y(s.yAt(i)), r, shape, col, s.isHollow());
+                    double px = map.x(s.xAt(i));
+                    double py = map.y(s.yAt(i));
+                    if (map.inside(px, py)) {
+                        marker(c, px, py, r, shape, col, s.isHollow());
+                    }
                 }
             }
         }
@@ -738,6 +768,15 @@ final class Renderer {
 
         double bottom() {
             return top + h;
+        }
+
+        /** True for a pixel inside the plot area (half a pixel of slack for rounding). */
+        boolean inside(double px, double py) {
+            return px >= left - 0.5 && px <= left + w + 0.5 && py >= top - 0.5 && py <= top + h + 0.5;
+        }
+
+        double clampY(double py) {
+            return Math.max(top, Math.min(top + h, py));
         }
 
         private static double clamp(double v) {

@@ -92,6 +92,7 @@ final class Ticks {
         List<Double> v = new ArrayList<>();
         List<String> l = new ArrayList<>();
         if (decades <= 2) {
+            // 1-2-5 ticks, trimmed to the tightest pair enclosing [lo, hi]
             for (int e = e0; e <= e1; e++) {
                 for (int m : new int[] {1, 2, 5}) {
                     if (e == e1 && m > 1) {
@@ -100,6 +101,19 @@ final class Ticks {
                     v.add(m * pow10(e));
                     l.add(logLabel(m, e));
                 }
+            }
+            int first = 0;
+            while (first + 1 < v.size() && v.get(first + 1) <= lo * (1 + 1e-12)) {
+                first++;
+            }
+            int last = v.size() - 1;
+            while (last - 1 > first && v.get(last - 1) >= hi * (1 - 1e-12)) {
+                last--;
+            }
+            v = new ArrayList<>(v.subList(first, last + 1));
+            l = new ArrayList<>(l.subList(first, last + 1));
+            if (v.size() < 2) { // a single value: widen to the neighbouring 1-2-5 marks
+                return log(lo / 2.5, hi * 2.5);
             }
         } else {
             int k = (decades + 7) / 8;

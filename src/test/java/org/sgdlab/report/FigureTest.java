@@ -71,7 +71,7 @@ class FigureTest {
         Plot p = Plot.builder().add(Series.line("id", x, x)).build();
         Document d = SvgTestUtil.parse(Figure.of("diag", p).toSvg());
         double[] frame = SvgTestUtil.frames(d).get(0);
-        Element poly = SvgTestUtil.elements(SvgTestUtil.series(d, "id"), "polyline").get(0);
+        Element poly = SvgTestUtil.seriesElements(d, "id", "polyline").get(0);
         double[] pts = SvgTestUtil.points(poly);
         assertEquals(22, pts.length);
         assertEquals(frame[0], pts[0], 0.01);                 // (0, 0) at bottom-left
@@ -91,7 +91,7 @@ class FigureTest {
         Plot p = Plot.builder().yLog().add(Series.markers("m", x, y)).build();
         Document d = SvgTestUtil.parse(Figure.of("log", p).toSvg());
         double[] frame = SvgTestUtil.frames(d).get(0);
-        List<Element> circles = SvgTestUtil.elements(SvgTestUtil.series(d, "m"), "circle");
+        List<Element> circles = SvgTestUtil.seriesElements(d, "m", "circle");
         assertEquals(3, circles.size(), "the values -5 and 0 are not drawn");
         // y axis [1, 100]: 1 at the bottom, 10 in the middle, 100 at the top
         assertEquals(frame[1] + frame[3], Double.parseDouble(circles.get(0).getAttribute("cy")), 0.01);
@@ -107,7 +107,7 @@ class FigureTest {
         double[] y = {1, 2, 3, Double.NaN, 5, 6, Double.POSITIVE_INFINITY, 8, 9, 10};
         Plot p = Plot.builder().add(Series.line("gappy", x, y)).build();
         Document d = SvgTestUtil.parse(Figure.of("gaps", p).toSvg());
-        List<Element> polys = SvgTestUtil.elements(SvgTestUtil.series(d, "gappy"), "polyline");
+        List<Element> polys = SvgTestUtil.seriesElements(d, "gappy", "polyline");
         assertEquals(3, polys.size(), "three pieces: 0-2, 4-5, 7-9");
         assertEquals(6, SvgTestUtil.points(polys.get(0)).length);
         assertEquals(4, SvgTestUtil.points(polys.get(1)).length);
@@ -147,12 +147,28 @@ class FigureTest {
                 .add(Series.markers("bs", new double[] {1}, new double[] {5}).withErrors(new double[] {2})).build();
         Document d = SvgTestUtil.parse(Figure.of("eb", p).toSvg());
         double[] f = SvgTestUtil.frames(d).get(0);
-        List<Element> lines = SvgTestUtil.elements(SvgTestUtil.series(d, "bs"), "line");
+        List<Element> lines = SvgTestUtil.seriesElements(d, "bs", "line");
         assertEquals(3, lines.size(), "bar and two caps");
         Element bar = lines.get(0);
         assertEquals(f[1] + f[3] * 0.3, Double.parseDouble(bar.getAttribute("y1")), 0.01); // y = 7
         assertEquals(f[1] + f[3] * 0.7, Double.parseDouble(bar.getAttribute("y2")), 0.01); // y = 3
         assertEquals(f[0] + f[2] / 2, Double.parseDouble(bar.getAttribute("x1")), 0.01);
+    }
+
+    @Test
+    void markersOnTheFrameAreWholeAndOutsideTheRangeAreSkipped() throws Exception {
+        Plot p = Plot.builder().yRange(0, 10).xRange(0, 2)
+                .add(Series.markers("m", new double[] {0, 1, 2}, new double[] {0, 20, 10})).build();
+        Document d = SvgTestUtil.parse(Figure.of("edge", p).toSvg());
+        double[] f = SvgTestUtil.frames(d).get(0);
+        List<Element> circles = SvgTestUtil.seriesElements(d, "m", "circle");
+        assertEquals(2, circles.size(), "y = 20 lies outside the fixed range [0, 10]");
+        assertEquals(f[0], Double.parseDouble(circles.get(0).getAttribute("cx")), 0.01);
+        assertEquals(f[1] + f[3], Double.parseDouble(circles.get(0).getAttribute("cy")), 0.01);
+        // markers are drawn outside the clip group, so the part beyond the frame is visible
+        Element parent = (Element) circles.get(0).getParentNode();
+        assertEquals("series-points", parent.getAttribute("class"));
+        assertFalse(((Element) parent.getParentNode()).hasAttribute("clip-path"));
     }
 
     @Test
@@ -167,7 +183,7 @@ class FigureTest {
         Plot p = Plot.builder().add(Series.line("long", x, y)).build();
         Document d = SvgTestUtil.parse(Figure.of("long", p).toSvg());
         double[] f = SvgTestUtil.frames(d).get(0);
-        double[] pts = SvgTestUtil.points(SvgTestUtil.elements(SvgTestUtil.series(d, "long"), "polyline").get(0));
+        double[] pts = SvgTestUtil.points(SvgTestUtil.seriesElements(d, "long", "polyline").get(0));
         assertTrue(pts.length / 2 <= 4 * (f[2] + 2), "at most 4 points per pixel column: " + pts.length / 2);
         double minY = Double.POSITIVE_INFINITY;
         for (int i = 1; i < pts.length; i += 2) {
@@ -222,7 +238,7 @@ class FigureTest {
         assertEquals(frames.get(0)[0], frames.get(1)[0], 1e-9, "aligned left edges");
         assertEquals(frames.get(0)[2], frames.get(1)[2], 1e-9, "same width");
         // panel a ends at x = 50, half-way along the shared [0, 100] axis
-        double[] pa = SvgTestUtil.points(SvgTestUtil.elements(SvgTestUtil.series(d, "a"), "polyline").get(0));
+        double[] pa = SvgTestUtil.points(SvgTestUtil.seriesElements(d, "a", "polyline").get(0));
         assertEquals(frames.get(0)[0] + frames.get(0)[2] / 2, pa[2], 0.01);
         // the x label is drawn once, under the bottom panel
         assertEquals(1, SvgTestUtil.texts(d).stream().filter("step"::equals).count());
@@ -238,7 +254,7 @@ class FigureTest {
         Plot s = Plot.builder().xRange(0, 2).yRange(0, 2)
                 .add(Series.threshold("thr", new double[] {0, 1, 2}, new double[] {1, 2, 2}).stairs()).build();
         Document d = SvgTestUtil.parse(Figure.of("stairs", s).toSvg());
-        double[] pts = SvgTestUtil.points(SvgTestUtil.elements(SvgTestUtil.series(d, "thr"), "polyline").get(0));
+        double[] pts = SvgTestUtil.points(SvgTestUtil.seriesElements(d, "thr", "polyline").get(0));
         assertEquals(10, pts.length, "(0,1) (1,1) (1,2) (2,2) (2,2)");
         assertEquals(pts[1], pts[3], 1e-9, "value held until the next x");
         assertEquals(pts[2], pts[4], 1e-9, "then a vertical step");

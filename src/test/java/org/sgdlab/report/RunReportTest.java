@@ -64,17 +64,16 @@ class RunReportTest {
         assertTrue(texts.contains("edge of stability (ratio 1)"));
         assertNotNull(SvgTestUtil.series(svg, "sharpness"));
         assertNotNull(SvgTestUtil.series(svg, "\u03bb_2"));
-        assertEquals(1, SvgTestUtil.elements(SvgTestUtil.series(svg, "not converged"), "circle").size());
+        assertEquals(1, SvgTestUtil.seriesElements(svg, "not converged", "circle").size());
         assertTrue(texts.contains("spike (onset\u2013end)") && texts.contains("spike peak"));
         assertEquals(2, SvgTestUtil.frames(svg).size(), "sharpness and stability-ratio panels");
         // the stability ratio panel plots sharpness/threshold: 20 points
-        double[] pts = SvgTestUtil.points(SvgTestUtil.elements(SvgTestUtil.series(svg, "sharpness / threshold"),
-                "polyline").get(0));
+        double[] pts = SvgTestUtil.points(SvgTestUtil.seriesElements(svg, "sharpness / threshold", "polyline").get(0));
         assertEquals(40, pts.length);
         // batch sharpness: error bars and 2/eta
         Document bs = SvgTestUtil.parse(Files.readString(dir.resolve("plots/batch_sharpness.svg")));
         assertTrue(SvgTestUtil.texts(bs).contains("2/\u03b7 = 10"));
-        assertEquals(8 * 3, SvgTestUtil.elements(SvgTestUtil.series(bs, "batch sharpness \u00b1 SE"), "line").size(),
+        assertEquals(8 * 3, SvgTestUtil.seriesElements(bs, "batch sharpness \u00b1 SE", "line").size(),
                 "bar + 2 caps for each of 8 measurements");
         assertNotNull(SvgTestUtil.series(bs, "\u03bb_max"));
         Document ntk = SvgTestUtil.parse(Files.readString(dir.resolve("plots/ntk.svg")));

@@ -49,6 +49,17 @@ final class SvgTestUtil {
         return null;
     }
 
+    /** Elements {@code tag} drawn for a series: its line group and its point group (markers, error bars). */
+    static List<Element> seriesElements(Document d, String label, String tag) {
+        List<Element> out = new ArrayList<>();
+        for (Element g : elements(d.getDocumentElement(), "g")) {
+            if (g.getAttribute("class").startsWith("series") && label.equals(g.getAttribute("data-label"))) {
+                out.addAll(elements(g, tag));
+            }
+        }
+        return out;
+    }
+
     /** Points of a polyline as [x0, y0, x1, y1, ...]. */
     static double[] points(Element polyline) {
         String[] parts = polyline.getAttribute("points").trim().split("[ ,]");

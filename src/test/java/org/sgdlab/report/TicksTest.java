@@ -94,9 +94,14 @@ class TicksTest {
         assertEquals("10\u2076", t.labels()[7]);
         assertEquals("10000", t.labels()[6]);
 
-        // within one decade: 1, 2, 5 per decade
+        // at most two decades: 1, 2, 5 per decade, trimmed to the tightest marks around the data
         t = Ticks.log(3, 8);
-        assertArrayEquals(new double[] {1, 2, 5, 10}, t.values(), 0);
+        assertArrayEquals(new double[] {2, 5, 10}, t.values(), 0);
+        t = Ticks.log(0.05, 0.5);
+        assertArrayEquals(new double[] {0.05, 0.1, 0.2, 0.5}, t.values(), 0);
+        assertArrayEquals(new String[] {"0.05", "0.1", "0.2", "0.5"}, t.labels());
+        t = Ticks.log(7, 7); // one value: neighbouring marks
+        assertTrue(t.lo() < 7 && t.hi() > 7 && t.values().length >= 2, java.util.Arrays.toString(t.values()));
         // exact decade bounds stay put
         t = Ticks.log(1, 1000);
         assertArrayEquals(new double[] {1, 10, 100, 1000}, t.values(), 0);
