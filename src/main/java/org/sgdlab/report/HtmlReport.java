@@ -233,7 +233,12 @@ public final class HtmlReport {
         h.append("</p>\n<div class=\"scroll\"><table class=\"verdicts\">\n<thead><tr><th scope=\"col\">id</th>"
                 + "<th scope=\"col\">claim</th><th scope=\"col\">kind</th><th scope=\"col\">result</th>"
                 + "<th scope=\"col\">measured</th><th scope=\"col\">criterion</th></tr></thead>\n<tbody>\n");
+        Set<String> rowIds = new HashSet<>();
         for (Verdict v : vs) {
+            String rowId = "verdict-" + slug(v.id());
+            for (int i = 2; !rowIds.add(rowId); i++) {
+                rowId = "verdict-" + slug(v.id()) + "-" + i;
+            }
             String cls = switch (v.outcome()) {
                 case PASS -> "pass";
                 case FAIL -> v.kind().isGate() ? "fail" : "fail-report";
@@ -244,7 +249,7 @@ public final class HtmlReport {
                 case FAIL -> "FAIL";
                 case NOT_EVALUATED -> "not evaluated";
             };
-            h.append("<tr class=\"").append(cls).append("\" id=\"verdict-").append(slug(v.id())).append("\"><td>")
+            h.append("<tr class=\"").append(cls).append("\" id=\"").append(rowId).append("\"><td>")
                     .append(esc(v.id())).append("</td><td>").append(escLines(nz(v.claim()))).append("</td><td>")
                     .append(esc(v.kind().label())).append("</td><td class=\"result\">").append(result).append("</td><td>");
             boolean first = true;

@@ -17,8 +17,8 @@ import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /**
- * The report of a sweep directory: each run's own report (regenerated), final metrics plotted against every
- * swept parameter, and a table linking every run report.
+ * The report of a sweep directory: each run's own report (rebuilt when older than its data), final metrics
+ * plotted against every swept parameter, and a table linking every run report.
  *
  * <p>Layout: {@code <sweep>/sweep.json} and {@code <sweep>/runs/<id>/} (ordinary run directories). The index:
  * <pre>
@@ -209,7 +209,9 @@ public final class SweepReport {
             RunData d = RunData.read(e.dir());
             boolean reported = true;
             try {
-                RunReport.build(d).write(e.dir());
+                if (!upToDate(e.dir())) {
+                    RunReport.build(d).write(e.dir());
+                }
             } catch (IOException | RuntimeException ex) {
                 reported = false;
                 problems.add(new RunData.Problem(rel(sweepDir, e.dir()), 0, "run report failed: " + ex));
@@ -220,6 +222,35 @@ public final class SweepReport {
             problems.add(new RunData.Problem(rel(sweepDir, e.dir()), 0, "unreadable: " + ex.getMessage()));
             return new Row(e, "unreadable", null, Map.of(), 0, false);
         }
+    }
+
+    /**
+     * True when the run's report.html is newer than every file it is made from (a finished run's report is
+     * not rebuilt each time the sweep report is).
+     */
+    static boolean upToDate(Path runDir) throws IOException {
+        Path report = runDir.resolve("report.html");
+        if (!Files.isRegularFile(report)) {
+            return false;
+        }
+        long made = Files.getLastModifiedTime(report).toMillis();
+        List<Path> inputs = new ArrayList<>();
+        for (String f : new String[] {"metrics.jsonl", "events.jsonl", "summary.json", "spec.yaml", "spec.yml",
+            "spec.json"}) {
+            inputs.add(runDir.resolve(f));
+        }
+        Path diag = runDir.resolve("diagnostics");
+        if (Files.isDirectory(diag)) {
+            try (Stream<Path> s = Files.list(diag)) {
+                s.forEach(inputs::add);
+            }
+        }
+        for (Path p : inputs) {
+            if (Files.exists(p) && Files.getLastModifiedTime(p).toMillis() >= made) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Final metrics of one run (see the class comment). */

@@ -39,7 +39,8 @@ class HtmlReportTest {
                         new Verdict("A1", "claim one", Verdict.Kind.GATE, Verdict.Outcome.PASS, measured, "x <= 1"),
                         new Verdict("A2", "claim two", Verdict.Kind.PROVISIONAL, Verdict.Outcome.FAIL, Map.of("x", 2),
                                 "x <= 1"),
-                        new Verdict("R1", "report only", Verdict.Kind.REPORT, Verdict.Outcome.FAIL, null, null)))
+                        new Verdict("R1", "report only", Verdict.Kind.REPORT, Verdict.Outcome.FAIL, null, null),
+                        new Verdict("R1", "same id again", Verdict.Kind.REPORT, Verdict.Outcome.PASS, null, null)))
                 .link("paper", "https://arxiv.org/abs/2103.00065")
                 .pre("name: x\nnote: \"</pre><script>\"")
                 .build();

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -105,6 +106,16 @@ class SweepReportTest {
         assertEquals(2, HtmlCheck.attr(d, "figure", "id").size());
         SvgTestUtil.parse(Files.readString(dir.resolve("plots/sweep_optimizer_lr.svg")));
         assertTrue(Files.isRegularFile(dir.resolve("plots/sweep_batch_size.png")));
+
+        // run reports are rebuilt only when their data is newer
+        Path r0 = dir.resolve("runs/r000");
+        Path rep = r0.resolve("report.html");
+        Files.setLastModifiedTime(rep, FileTime.fromMillis(System.currentTimeMillis() + 60_000));
+        assertTrue(SweepReport.upToDate(r0));
+        Files.setLastModifiedTime(rep, FileTime.fromMillis(1000));
+        assertFalse(SweepReport.upToDate(r0), "metrics.jsonl is newer than the report");
+        SweepReport.write(dir);
+        assertTrue(Files.getLastModifiedTime(rep).toMillis() > 1000, "stale report rebuilt");
     }
 
     @Test
