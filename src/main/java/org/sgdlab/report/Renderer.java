@@ -252,8 +252,10 @@ final class Renderer {
                 hi = Math.max(hi, y);
                 double e = s.errAt(i);
                 if (Double.isFinite(e) && e > 0) {
-                    hi = Math.max(hi, y + e);
-                    if (!yLog || y - e > 0) {
+                    if (Double.isFinite(y + e)) {
+                        hi = Math.max(hi, y + e);
+                    }
+                    if (Double.isFinite(y - e) && (!yLog || y - e > 0)) {
                         lo = Math.min(lo, y - e);
                     }
                 }

@@ -188,7 +188,11 @@ public final class RunData {
         return s != null && s.isTextual() ? s.asText() : "unknown";
     }
 
-    /** summary.json "verdicts" (see {@link Verdict}); malformed entries are problems. */
+    /**
+     * summary.json "verdicts"; malformed entries are problems. Each entry: {@code {"id": "A2", "claim": "...",
+     * "kind": "gate" | "provisional" | "report", "pass": true | false | null, "measured": {"median_ratio": 1.01},
+     * "criterion": "..."}}; STUDIES.md's {@code "gate": true, "provisional": true} is accepted in place of "kind".
+     */
     public List<Verdict> verdicts() {
         return verdicts;
     }

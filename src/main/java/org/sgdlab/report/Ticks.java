@@ -52,6 +52,9 @@ final class Ticks {
             lo = hi;
             hi = t;
         }
+        // keep hi - lo and every tick finite
+        lo = Math.max(lo, -1e307);
+        hi = Math.min(hi, 1e307);
         if (hi - lo <= Math.max(Math.abs(lo), Math.abs(hi)) * 1e-9) { // constant up to float noise
             double d = lo == 0 ? 1 : Math.abs(lo) * 0.1;
             lo -= d;
@@ -83,6 +86,9 @@ final class Ticks {
             lo = hi;
             hi = t;
         }
+        // decades 10^-300 .. 10^300 (pow10 stays normal and positive)
+        lo = Math.min(Math.max(lo, 1e-300), 1e299);
+        hi = Math.min(Math.max(hi, lo), 1e300);
         int e0 = (int) Math.floor(Math.log10(lo) + 1e-9);
         int e1 = (int) Math.ceil(Math.log10(hi) - 1e-9);
         if (e1 <= e0) {

@@ -130,6 +130,54 @@ class FigureTest {
     }
 
     @Test
+    void randomPathologicalDataNeverCrashesAndAlwaysGivesValidSvg() throws Exception {
+        java.util.SplittableRandom r = new java.util.SplittableRandom(5);
+        double[] specials = {Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, 0, -0.0, -1, 1e-300,
+            1e300, -1e300, Double.MIN_VALUE, Double.MAX_VALUE, 1, 1 + 1e-15};
+        for (int trial = 0; trial < 150; trial++) {
+            Plot.Builder b = Plot.builder().title("t" + trial);
+            if (r.nextBoolean()) {
+                b.yLog();
+            }
+            if (r.nextInt(4) == 0) {
+                b.xLog();
+            }
+            int ns = r.nextInt(0, 4);
+            for (int k = 0; k < ns; k++) {
+                int n = r.nextInt(0, 30);
+                double[] x = new double[n];
+                double[] y = new double[n];
+                double[] e = new double[n];
+                for (int i = 0; i < n; i++) {
+                    x[i] = r.nextInt(5) == 0 ? specials[r.nextInt(specials.length)] : i;
+                    y[i] = r.nextInt(3) == 0 ? specials[r.nextInt(specials.length)] : r.nextGaussian();
+                    e[i] = r.nextInt(3) == 0 ? specials[r.nextInt(specials.length)] : r.nextDouble();
+                }
+                Series s = switch (r.nextInt(3)) {
+                    case 0 -> Series.line("s" + k, x, y);
+                    case 1 -> Series.markers("s" + k, x, y).withErrors(e);
+                    default -> Series.lineMarkers("s" + k, x, y).stairs();
+                };
+                b.add(s);
+            }
+            if (r.nextBoolean()) {
+                b.refLine(r.nextGaussian(), "ref");
+            }
+            if (r.nextBoolean()) {
+                double a = r.nextGaussian() * 10;
+                b.span(a, a + r.nextDouble() * 5, "span").vline(a, "v");
+            }
+            Figure f = Figure.of("fuzz" + trial, b.build());
+            String svg = f.toSvg();
+            SvgTestUtil.parse(svg);
+            assertFalse(java.util.regex.Pattern.compile("=\"[^\"]*(NaN|Infinity)").matcher(svg).find(), svg);
+            if (trial % 10 == 0) {
+                assertTrue(f.toImage(1).getWidth() > 0);
+            }
+        }
+    }
+
+    @Test
     void hugeValuesAreClampedNotPropagated() throws Exception {
         Plot p = Plot.builder().yRange(0, 1).add(Series.line("big", new double[] {0, 1, 2}, new double[] {0, 1e300, 0}))
                 .build();
