@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 import org.sgdlab.tensor.Tensor;
 
 /**
@@ -130,6 +131,34 @@ public final class Autodiff {
         } finally {
             depth[0]--;
         }
+    }
+
+    /**
+     * The Hessian of a scalar function at {@code x} as a reusable linear map. The forward pass and
+     * the first backward pass are recorded once; each {@code apply(v)} costs one further backward
+     * pass (about a third less than {@link #hvp}, and no forward pass). The graph lives as long as
+     * the returned operator: drop it when done (e.g. after an eigensolver run).
+     */
+    public static UnaryOperator<Tensor> hessianAt(Function<Tensor, Tensor> f, Tensor x) {
+        int[] depth = DEPTH.get();
+        Tensor xv;
+        Tensor g;
+        depth[0]++;
+        try {
+            xv = Tensor.variable(x);
+            Tensor y = f.apply(xv);
+            requireScalar("hessianAt", y);
+            g = Backprop.backward(y, Tensor.ones(y.shape()), new Tensor[] {xv}, true)[0];
+        } finally {
+            depth[0]--;
+        }
+        Tensor var = xv;
+        Tensor grad = g;
+        return v -> {
+            requireShape("hessianAt", "vector", v, var);
+            boolean nested = DEPTH.get()[0] > 0;
+            return out(Backprop.backward(grad, v, new Tensor[] {var}, nested)[0], nested);
+        };
     }
 
     /**

@@ -127,9 +127,24 @@ public record Problem(Model model, Loss loss, Dataset train, Dataset test, int p
         return out;
     }
 
-    /** The Hessian of the mean loss on {@code d} at {@code theta} as an operator (chunked HVPs). */
+    /**
+     * The Hessian of the mean loss on {@code d} at {@code theta} as an operator: each chunk's
+     * forward and gradient graph is recorded once ({@link Autodiff#hessianAt}) and every
+     * application runs one backward pass per chunk. The graphs live as long as the operator.
+     */
     public LinearOperator hessian(Tensor theta, Dataset d) {
         Tensor th = theta.detach();
-        return LinearOperator.of(th.size(), v -> hvp(th, d, v));
+        List<java.util.function.UnaryOperator<Tensor>> parts = new ArrayList<>();
+        for (Dataset c : chunks(d)) {
+            parts.add(Autodiff.hessianAt(objective(c, d.size()), th));
+        }
+        return LinearOperator.of(th.size(), v -> {
+            Tensor out = null;
+            for (java.util.function.UnaryOperator<Tensor> h : parts) {
+                Tensor hv = h.apply(v);
+                out = out == null ? hv : out.add(hv);
+            }
+            return out;
+        });
     }
 }

@@ -8,8 +8,15 @@ import java.util.Arrays;
  */
 final class Kernels {
 
-    /** Elementwise work above this many elements is split over the cores. */
-    static final int PAR = 1 << 15;
+    /**
+     * Memory-bound elementwise work (adds, copies) above this many elements is split over the
+     * cores; below it the fork-join hand-off costs more than it saves (measured on 2 cores).
+     */
+    static final int PAR = 1 << 20;
+    /** Compute-bound elementwise work (exp, log, tanh, ...) is split above this many elements (measured). */
+    static final int PAR_TRANSCENDENTAL = 1 << 18;
+
+    private static final Simd SIMD = Simd.INSTANCE;
 
     enum Bin { ADD, SUB, MUL, DIV, POW, MAX, MIN, GT, GE, LT, LE, EQ, NE }
 
@@ -169,6 +176,9 @@ final class Kernels {
 
     /** {@code o[oo+i] = a[ao+i*sa] op b[bo+i*sb]} for i < n; strides are 0 or 1. */
     static void run(Bin op, double[] a, int ao, int sa, double[] b, int bo, int sb, double[] o, int oo, int n) {
+        if ((sa | sb) != 0 && SIMD.binary(op, a, ao, sa, b, bo, sb, o, oo, n)) {
+            return;
+        }
         if (sa == 1 && sb == 1) {
             switch (op) {
                 case ADD: for (int i = 0; i < n; i++) { o[oo + i] = a[ao + i] + b[bo + i]; } return;
@@ -216,7 +226,11 @@ final class Kernels {
     static double[] unary(Un op, double[] a) {
         int n = a.length;
         double[] o = new double[n];
-        Parallel.forRange(n, PAR / 4, (lo, hi) -> {
+        boolean heavy = op == Un.EXP || op == Un.LOG || op == Un.TANH || op == Un.SIGMOID || op == Un.ERF;
+        Parallel.forRange(n, heavy ? PAR_TRANSCENDENTAL : PAR, (lo, hi) -> {
+            if (SIMD.unary(op, a, o, lo, hi)) {
+                return;
+            }
             switch (op) {
                 case NEG: for (int i = lo; i < hi; i++) { o[i] = -a[i]; } return;
                 case EXP: for (int i = lo; i < hi; i++) { o[i] = Math.exp(a[i]); } return;
@@ -314,44 +328,92 @@ final class Kernels {
         double[] aa = broadcastTo(a, as, os);
         double[] bb = broadcastTo(b, bs, os);
         double[] o = new double[cc.length];
-        Parallel.forRange(o.length, PAR, (lo, hi) -> {
-            for (int i = lo; i < hi; i++) {
-                o[i] = cc[i] != 0.0 ? aa[i] : bb[i];
-            }
-        });
+        Parallel.forRange(o.length, PAR, (lo, hi) -> SIMD.where(cc, aa, bb, o, lo, hi));
         return o;
     }
 
     // ------------------------------------------------------------------ reductions
 
-    /** Sum over all elements: fixed blocks of 4096 summed left to right (deterministic). */
+    /**
+     * Sum over all elements: fixed blocks of 4096 summed left to right, each block by
+     * {@link #sumRange} (deterministic: the same bits for any thread count or vector width).
+     */
     static double sumAll(double[] x) {
         int n = x.length;
         final int block = 4096;
         int nb = (n + block - 1) / block;
         if (nb <= 1) {
-            double s = 0;
-            for (double v : x) {
-                s += v;
-            }
-            return s;
+            return sumRange(x, 0, n);
         }
         double[] part = new double[nb];
-        Parallel.forRange(nb, 8, (lo, hi) -> {
+        Parallel.forRange(nb, PAR / block, (lo, hi) -> {
             for (int bI = lo; bI < hi; bI++) {
-                double s = 0;
-                int end = Math.min(n, (bI + 1) * block);
-                for (int i = bI * block; i < end; i++) {
-                    s += x[i];
-                }
-                part[bI] = s;
+                part[bI] = sumRange(x, bI * block, Math.min(n, (bI + 1) * block));
             }
         });
-        double s = 0;
-        for (double v : part) {
-            s += v;
+        return sumRange(part, 0, nb);
+    }
+
+    /** {@code sum x[lo..hi)} with four interleaved partial sums, combined as (s0 + s1) + (s2 + s3). */
+    static double sumRange(double[] x, int lo, int hi) {
+        double s0 = 0;
+        double s1 = 0;
+        double s2 = 0;
+        double s3 = 0;
+        int i = lo;
+        for (; i + 3 < hi; i += 4) {
+            s0 += x[i];
+            s1 += x[i + 1];
+            s2 += x[i + 2];
+            s3 += x[i + 3];
         }
-        return s;
+        for (; i < hi; i++) {
+            s0 += x[i];
+        }
+        return (s0 + s1) + (s2 + s3);
+    }
+
+    /** {@code sum x[i] y[i]} over [lo, hi) with four interleaved partial sums. */
+    static double dotRange(double[] x, double[] y, int lo, int hi) {
+        double s0 = 0;
+        double s1 = 0;
+        double s2 = 0;
+        double s3 = 0;
+        int i = lo;
+        for (; i + 3 < hi; i += 4) {
+            s0 += x[i] * y[i];
+            s1 += x[i + 1] * y[i + 1];
+            s2 += x[i + 2] * y[i + 2];
+            s3 += x[i + 3] * y[i + 3];
+        }
+        for (; i < hi; i++) {
+            s0 += x[i] * y[i];
+        }
+        return (s0 + s1) + (s2 + s3);
+    }
+
+    /** Deterministic dot product: blocks of 4096 (parallel), block sums added left to right. */
+    static double dot(double[] x, double[] y) {
+        int n = x.length;
+        final int block = 4096;
+        int nb = (n + block - 1) / block;
+        if (nb <= 1) {
+            return dotRange(x, y, 0, n);
+        }
+        double[] part = new double[nb];
+        Parallel.forRange(nb, PAR / block, (lo, hi) -> {
+            for (int bI = lo; bI < hi; bI++) {
+                part[bI] = dotRange(x, y, bI * block, Math.min(n, (bI + 1) * block));
+            }
+        });
+        return sumRange(part, 0, nb);
+    }
+
+    /** {@code a + alpha * b}, elementwise. */
+    static double[] addScaled(double[] a, double[] b, double alpha) {
+        double[] o = new double[a.length];
+        Parallel.forRange(o.length, PAR, (lo, hi) -> SIMD.addScaled(a, b, alpha, o, lo, hi));
+        return o;
     }
 
     /** Reduces axes one at a time (from the last), each as [outer, red, inner]. */
@@ -389,18 +451,16 @@ final class Kernels {
             Parallel.forRange(outer, Math.max(1, PAR / Math.max(1, red)), (lo, hi) -> {
                 for (int p = lo; p < hi; p++) {
                     int base = p * red;
-                    double s = x[base];
                     if (max) {
+                        double s = x[base];
                         for (int r = 1; r < red; r++) {
                             double v = x[base + r];
                             s = (v > s || Double.isNaN(v)) ? v : s;
                         }
+                        o[p] = s;
                     } else {
-                        for (int r = 1; r < red; r++) {
-                            s += x[base + r];
-                        }
+                        o[p] = sumRange(x, base, base + red);
                     }
-                    o[p] = s;
                 }
             });
             return o;
@@ -427,18 +487,7 @@ final class Kernels {
         int xb = p * red * inner;
         System.arraycopy(x, xb + lo, o, ob + lo, hi - lo);
         for (int r = 1; r < red; r++) {
-            int xr = xb + r * inner;
-            if (max) {
-                for (int i = lo; i < hi; i++) {
-                    double v = x[xr + i];
-                    double s = o[ob + i];
-                    o[ob + i] = (v > s || Double.isNaN(v)) ? v : s;
-                }
-            } else {
-                for (int i = lo; i < hi; i++) {
-                    o[ob + i] += x[xr + i];
-                }
-            }
+            SIMD.accumulate(max, x, xb + r * inner + lo, o, ob + lo, hi - lo);
         }
     }
 

@@ -436,15 +436,7 @@ public final class Tensor {
     /** {@code this + alpha * x}; one fused pass when neither is traced. */
     public Tensor addScaled(Tensor x, double alpha) {
         if (op == null && x.op == null && Arrays.equals(shape, x.shape)) {
-            double[] o = new double[data.length];
-            double[] a = data;
-            double[] b = x.data;
-            Parallel.forRange(o.length, Kernels.PAR, (lo, hi) -> {
-                for (int i = lo; i < hi; i++) {
-                    o[i] = a[i] + alpha * b[i];
-                }
-            });
-            return wrap(o, shape);
+            return wrap(Kernels.addScaled(data, x.data, alpha), shape);
         }
         return add(x.mul(alpha));
     }
@@ -558,27 +550,7 @@ public final class Tensor {
         if (data.length != b.data.length) {
             throw new IllegalArgumentException("dot: sizes differ: " + Shapes.str(shape) + " . " + Shapes.str(b.shape));
         }
-        double[] x = data;
-        double[] y = b.data;
-        int n = x.length;
-        final int block = 4096;
-        int nb = (n + block - 1) / block;
-        double[] part = new double[Math.max(1, nb)];
-        Parallel.forRange(nb, 8, (lo, hi) -> {
-            for (int bI = lo; bI < hi; bI++) {
-                double s = 0;
-                int end = Math.min(n, (bI + 1) * block);
-                for (int i = bI * block; i < end; i++) {
-                    s += x[i] * y[i];
-                }
-                part[bI] = s;
-            }
-        });
-        double s = 0;
-        for (double v : part) {
-            s += v;
-        }
-        return s;
+        return Kernels.dot(data, b.data);
     }
 
     /** Euclidean (Frobenius) norm as a double. */

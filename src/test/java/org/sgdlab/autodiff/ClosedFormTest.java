@@ -100,6 +100,21 @@ class ClosedFormTest {
     }
 
     @Test
+    void reusableHessianOperatorEqualsHvp() {
+        SplittableRandom rng = new SplittableRandom(7);
+        Tensor a = Tensor.randn(rng, 5, 5);
+        Function<Tensor, Tensor> f = x -> a.matmul(x).tanh().square().sum().add(x.exp().sum());
+        Tensor x0 = Tensor.randn(rng, 5);
+        var h = Autodiff.hessianAt(f, x0);
+        for (int t = 0; t < 3; t++) {
+            Tensor v = Tensor.randn(rng, 5);
+            Tensor hv = h.apply(v);
+            assertTrue(Checks.relErr(hv, Autodiff.hvp(f, x0, v)) == 0.0, "hessianAt differs from hvp");
+            assertTrue(!hv.isTraced());
+        }
+    }
+
+    @Test
     void linearModelJacobianIsX() {
         SplittableRandom rng = new SplittableRandom(6);
         Tensor x = Tensor.randn(rng, 4, 3);

@@ -1,0 +1,676 @@
+package org.sgdlab.tensor;
+
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Elementwise kernels on the JDK's Vector API (jdk.incubator.vector, JDK >= 22, needs
+ * {@code --add-modules jdk.incubator.vector}; the launcher and the tests pass it). Loaded
+ * reflectively by {@link Simd}; without the module the scalar loops of {@link Kernels} run.
+ *
+ * <p>Every output element is computed independently of the others, so results do not depend on the
+ * vector width except through the transcendental functions (exp, log, tanh), which use the JDK's
+ * vector math library (within 1 ulp of {@code Math}). Arithmetic is plain IEEE (no fused
+ * multiply-add), identical to the scalar loops.
+ *
+ * <p>Generated code: one loop per operation and stride pattern, so every lanewise operator is a
+ * compile-time constant (what the Vector API needs to be intrinsified).
+ */
+final class VectorSimd implements Simd {
+
+    private static final VectorSpecies<Double> S = DoubleVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
+
+    @Override
+    public String describe() {
+        return "jdk.incubator.vector " + S.vectorBitSize() + "-bit (" + L + " doubles)";
+    }
+
+    @Override
+    public boolean binary(Kernels.Bin op, double[] a, int ao, int sa, double[] b, int bo, int sb, double[] o, int oo, int n) {
+        if (sa == 1 && sb == 1) {
+            switch (op) {
+                case ADD: addVV(a, ao, b, bo, o, oo, n); return true;
+                case SUB: subVV(a, ao, b, bo, o, oo, n); return true;
+                case MUL: mulVV(a, ao, b, bo, o, oo, n); return true;
+                case DIV: divVV(a, ao, b, bo, o, oo, n); return true;
+                case MAX: maxVV(a, ao, b, bo, o, oo, n); return true;
+                case MIN: minVV(a, ao, b, bo, o, oo, n); return true;
+                case GT: gtVV(a, ao, b, bo, o, oo, n); return true;
+                case GE: geVV(a, ao, b, bo, o, oo, n); return true;
+                case LT: ltVV(a, ao, b, bo, o, oo, n); return true;
+                case LE: leVV(a, ao, b, bo, o, oo, n); return true;
+                case EQ: eqVV(a, ao, b, bo, o, oo, n); return true;
+                case NE: neVV(a, ao, b, bo, o, oo, n); return true;
+                default: return false;
+            }
+        }
+        if (sa == 1 && sb == 0) {
+            switch (op) {
+                case ADD: addVS(a, ao, b[bo], o, oo, n); return true;
+                case SUB: subVS(a, ao, b[bo], o, oo, n); return true;
+                case MUL: mulVS(a, ao, b[bo], o, oo, n); return true;
+                case DIV: divVS(a, ao, b[bo], o, oo, n); return true;
+                case MAX: maxVS(a, ao, b[bo], o, oo, n); return true;
+                case MIN: minVS(a, ao, b[bo], o, oo, n); return true;
+                case GT: gtVS(a, ao, b[bo], o, oo, n); return true;
+                case GE: geVS(a, ao, b[bo], o, oo, n); return true;
+                case LT: ltVS(a, ao, b[bo], o, oo, n); return true;
+                case LE: leVS(a, ao, b[bo], o, oo, n); return true;
+                case EQ: eqVS(a, ao, b[bo], o, oo, n); return true;
+                case NE: neVS(a, ao, b[bo], o, oo, n); return true;
+                default: return false;
+            }
+        }
+        if (sa == 0 && sb == 1) {
+            switch (op) {
+                case ADD: addSV(a[ao], b, bo, o, oo, n); return true;
+                case SUB: subSV(a[ao], b, bo, o, oo, n); return true;
+                case MUL: mulSV(a[ao], b, bo, o, oo, n); return true;
+                case DIV: divSV(a[ao], b, bo, o, oo, n); return true;
+                case MAX: maxSV(a[ao], b, bo, o, oo, n); return true;
+                case MIN: minSV(a[ao], b, bo, o, oo, n); return true;
+                case GT: gtSV(a[ao], b, bo, o, oo, n); return true;
+                case GE: geSV(a[ao], b, bo, o, oo, n); return true;
+                case LT: ltSV(a[ao], b, bo, o, oo, n); return true;
+                case LE: leSV(a[ao], b, bo, o, oo, n); return true;
+                case EQ: eqSV(a[ao], b, bo, o, oo, n); return true;
+                case NE: neSV(a[ao], b, bo, o, oo, n); return true;
+                default: return false;
+            }
+        }
+        return false;
+    }
+
+    private static final DoubleVector ZERO = DoubleVector.zero(S);
+    private static final DoubleVector ONE = DoubleVector.broadcast(S, 1.0);
+
+    private static void addVV(double[] a, int ao, double[] b, int bo, double[] o, int oo, int n) {
+        int i = 0;
+        for (int up = S.loopBound(n); i < up; i += L) {
+            DoubleVector x = DoubleVector.fromArray(S, a, ao + i);
+            DoubleVector y = DoubleVector.fromArray(S, b, bo + i);
+            x.add(y).intoArray(o, oo + i);
+        }
+        for (; i < n; i++) {
+            o[oo + i] = a[ao + i] + b[bo + i];
+        }
+    }
+
+    private static void addVS(double[] a, int ao, double c, double[] o, int oo, int n) {
+        DoubleVector y = DoubleVector.broadcast(S, c);
+        int i = 0;
+        for (int up = S.loopBound(n); i < up; i += L) {
+            DoubleVector x = DoubleVector.fromArray(S, a, ao + i);
+            x.add(y).intoArray(o, oo + i);
+        }
+        for (; i < n; i++) {
+            o[oo + i] = a[ao + i] + c;
+        }
+    }
+
+    private static void addSV(double c, double[] b, int bo, double[] o, int oo, int n) {
+        DoubleVector x = DoubleVector.broadcast(S, c);
+        int i = 0;
+        for (int up = S.loopBound(n); i < up; i += L) {
+            DoubleVector y = DoubleVector.fromArray(S, b, bo + i);
+            x.add(y).intoArray(o, oo + i);
+        }
+        for (; i < n; i++) {
+            o[oo + i] = c + b[bo + i];
+        }
+    }
+
+    private static void subVV(double[] a, int ao, double[] b, int bo, double[] o, int oo, int n) {
+        int i = 0;
+        for (int up = S.loopBound(n); i < up; i += L) {
+            DoubleVector x = DoubleVector.fromArray(S, a, ao + i);
+            DoubleVector y = DoubleVector.fromArray(S, b, bo + i);
+            x.sub(y).intoArray(o, oo + i);
+        }
+        for (; i < n; i++) {
+            o[oo + i] = a[ao + i] - b[bo + i];
+        }
+    }
+
+    private static void subVS(double[] a, int ao, double c, double[] o, int oo, int n) {
+        DoubleVector y = DoubleVector.broadcast(S, c);
+        int i = 0;
+        for (int up = S.loopBound(n); i < up; i += L) {
+            DoubleVector x = DoubleVector.fromArray(S, a, ao + i);
+            x.sub(y).intoArray(o, oo + i);
+        }
+        for (; i < n; i++) {
+            o[oo + i] = a[ao + i] - c;
+        }
+    }
+
+    private static void subSV(double c, double[] b, int bo, double[] o, int oo, int n) {
+        DoubleVector x = DoubleVector.broadcast(S, c);
+        int i = 0;
+        for (int up = S.loopBound(n); i < up; i += L) {
+            DoubleVector y = DoubleVector.fromArray(S, b, bo + i);
+            x.sub(y).intoArray(o, oo + i);
+        }
+        for (; i < n; i++) {
+            o[oo + i] = c - b[bo + i];
+        }
+    }
+
+    private static void mulVV(double[] a, int ao, double[] b, int bo, double[] o, int oo, int n) {
+        int i = 0;
+        for (int up = S.loopBound(n); i < up; i += L) {
+            DoubleVector x = DoubleVector.fromArray(S, a, ao + i);
+            DoubleVector y = DoubleVector.fromArray(S, b, bo + i);
+            x.mul(y).intoArray(o, oo + i);
+        }
+        for (; i < n; i++) {
+            o[oo + i] = a[ao + i] * b[bo + i];
+        }
+    }
+
+    private static void mulVS(double[] a, int ao, double c, double[] o, int oo, int n) {
+        DoubleVector y = DoubleVector.broadcast(S, c);
+        int i = 0;
+        for (int up = S.loopBound(n); i < up; i += L) {
+            DoubleVector x = DoubleVector.fromArray(S, a, ao + i);
+            x.mul(y).intoArray(o, oo + i);
+        }
+        for (; i < n; i++) {
+            o[oo + i] = a[ao + i] * c;
+        }
+    }
+
+    private static void mulSV(double c, double[] b, int bo, double[] o, int oo, int n) {
+        DoubleVector x = DoubleVector.broadcast(S, c);
+        int i = 0;
+        for (int up = S.loopBound(n); i < up; i += L) {
+            DoubleVector y = DoubleVector.fromArray(S, b, bo + i);
+            x.mul(y).intoArray(o, oo + i);
+        }
+        for (; i < n; i++) {
+            o[oo + i] = c * b[bo + i];
+        }
+    }
+
+    private static void divVV(double[] a, int ao, double[] b, int bo, double[] o, int oo, int n) {
+        int i = 0;
+        for (int up = S.loopBound(n); i < up; i += L) {
+            DoubleVector x = DoubleVector.fromArray(S, a, ao + i);
+            DoubleVector y = DoubleVector.fromArray(S, b, bo + i);
+            x.div(y).intoArray(o, oo + i);
+        }
+        for (; i < n; i++) {
+            o[oo + i] = a[ao + i] / b[bo + i];
+        }
+    }
+
+    private static void divVS(double[] a, int ao, double c, double[] o, int oo, int n) {
+        DoubleVector y = DoubleVector.broadcast(S, c);
+        int i = 0;
+        for (int up = S.loopBound(n); i < up; i += L) {
+            DoubleVector x = DoubleVector.fromArray(S, a, ao + i);
+            x.div(y).intoArray(o, oo + i);
+        }
+        for (; i < n; i++) {
+            o[oo + i] = a[ao + i] / c;
+        }
+    }
+
+    private static void divSV(double c, double[] b, int bo, double[] o, int oo, int n) {
+        DoubleVector x = DoubleVector.broadcast(S, c);
+        int i = 0;
+        for (int up = S.loopBound(n); i < up; i += L) {
+            DoubleVector y = DoubleVector.fromArray(S, b, bo + i);
+            x.div(y).intoArray(o, oo + i);
+        }
+        for (; i < n; i++) {
+            o[oo + i] = c / b[bo + i];
+        }
+    }
+
+    private static void maxVV(double[] a, int ao, double[] b, int bo, double[] o, int oo, int n) {
+        int i = 0;
+        for (int up = S.loopBound(n); i < up; i += L) {
+            DoubleVector x = DoubleVector.fromArray(S, a, ao + i);
+            DoubleVector y = DoubleVector.fromArray(S, b, bo + i);
+            x.max(y).intoArray(o, oo + i);
+        }
+        for (; i < n; i++) {
+            o[oo + i] = Math.max(a[ao + i], b[bo + i]);
+        }
+    }
+
+    private static void maxVS(double[] a, int ao, double c, double[] o, int oo, int n) {
+        DoubleVector y = DoubleVector.broadcast(S, c);
+        int i = 0;
+        for (int up = S.loopBound(n); i < up; i += L) {
+            DoubleVector x = DoubleVector.fromArray(S, a, ao + i);
+            x.max(y).intoArray(o, oo + i);
+        }
+        for (; i < n; i++) {
+            o[oo + i] = Math.max(a[ao + i], c);
+        }
+    }
+
+    private static void maxSV(double c, double[] b, int bo, double[] o, int oo, int n) {
+        DoubleVector x = DoubleVector.broadcast(S, c);
+        int i = 0;
+        for (int up = S.loopBound(n); i < up; i += L) {
+            DoubleVector y = DoubleVector.fromArray(S, b, bo + i);
+            x.max(y).intoArray(o, oo + i);
+        }
+        for (; i < n; i++) {
+            o[oo + i] = Math.max(c, b[bo + i]);
+        }
+    }
+
+    private static void minVV(double[] a, int ao, double[] b, int bo, double[] o, int oo, int n) {
+        int i = 0;
+        for (int up = S.loopBound(n); i < up; i += L) {
+            DoubleVector x = DoubleVector.fromArray(S, a, ao + i);
+            DoubleVector y = DoubleVector.fromArray(S, b, bo + i);
+            x.min(y).intoArray(o, oo + i);
+        }
+        for (; i < n; i++) {
+            o[oo + i] = Math.min(a[ao + i], b[bo + i]);
+        }
+    }
+
+    private static void minVS(double[] a, int ao, double c, double[] o, int oo, int n) {
+        DoubleVector y = DoubleVector.broadcast(S, c);
+        int i = 0;
+        for (int up = S.loopBound(n); i < up; i += L) {
+            DoubleVector x = DoubleVector.fromArray(S, a, ao + i);
+            x.min(y).intoArray(o, oo + i);
+        }
+        for (; i < n; i++) {
+            o[oo + i] = Math.min(a[ao + i], c);
+        }
+    }
+
+    private static void minSV(double c, double[] b, int bo, double[] o, int oo, int n) {
+        DoubleVector x = DoubleVector.broadcast(S, c);
+        int i = 0;
+        for (int up = S.loopBound(n); i < up; i += L) {
+            DoubleVector y = DoubleVector.fromArray(S, b, bo + i);
+            x.min(y).intoArray(o, oo + i);
+        }
+        for (; i < n; i++) {
+            o[oo + i] = Math.min(c, b[bo + i]);
+        }
+    }
+
+    private static void gtVV(double[] a, int ao, double[] b, int bo, double[] o, int oo, int n) {
+        int i = 0;
+        for (int up = S.loopBound(n); i < up; i += L) {
+            DoubleVector x = DoubleVector.fromArray(S, a, ao + i);
+            DoubleVector y = DoubleVector.fromArray(S, b, bo + i);
+            ZERO.blend(ONE, x.compare(VectorOperators.GT, y)).intoArray(o, oo + i);
+        }
+        for (; i < n; i++) {
+            o[oo + i] = a[ao + i] > b[bo + i] ? 1.0 : 0.0;
+        }
+    }
+
+    private static void gtVS(double[] a, int ao, double c, double[] o, int oo, int n) {
+        DoubleVector y = DoubleVector.broadcast(S, c);
+        int i = 0;
+        for (int up = S.loopBound(n); i < up; i += L) {
+            DoubleVector x = DoubleVector.fromArray(S, a, ao + i);
+            ZERO.blend(ONE, x.compare(VectorOperators.GT, y)).intoArray(o, oo + i);
+        }
+        for (; i < n; i++) {
+            o[oo + i] = a[ao + i] > c ? 1.0 : 0.0;
+        }
+    }
+
+    private static void gtSV(double c, double[] b, int bo, double[] o, int oo, int n) {
+        DoubleVector x = DoubleVector.broadcast(S, c);
+        int i = 0;
+        for (int up = S.loopBound(n); i < up; i += L) {
+            DoubleVector y = DoubleVector.fromArray(S, b, bo + i);
+            ZERO.blend(ONE, x.compare(VectorOperators.GT, y)).intoArray(o, oo + i);
+        }
+        for (; i < n; i++) {
+            o[oo + i] = c > b[bo + i] ? 1.0 : 0.0;
+        }
+    }
+
+    private static void geVV(double[] a, int ao, double[] b, int bo, double[] o, int oo, int n) {
+        int i = 0;
+        for (int up = S.loopBound(n); i < up; i += L) {
+            DoubleVector x = DoubleVector.fromArray(S, a, ao + i);
+            DoubleVector y = DoubleVector.fromArray(S, b, bo + i);
+            ZERO.blend(ONE, x.compare(VectorOperators.GE, y)).intoArray(o, oo + i);
+        }
+        for (; i < n; i++) {
+            o[oo + i] = a[ao + i] >= b[bo + i] ? 1.0 : 0.0;
+        }
+    }
+
+    private static void geVS(double[] a, int ao, double c, double[] o, int oo, int n) {
+        DoubleVector y = DoubleVector.broadcast(S, c);
+        int i = 0;
+        for (int up = S.loopBound(n); i < up; i += L) {
+            DoubleVector x = DoubleVector.fromArray(S, a, ao + i);
+            ZERO.blend(ONE, x.compare(VectorOperators.GE, y)).intoArray(o, oo + i);
+        }
+        for (; i < n; i++) {
+            o[oo + i] = a[ao + i] >= c ? 1.0 : 0.0;
+        }
+    }
+
+    private static void geSV(double c, double[] b, int bo, double[] o, int oo, int n) {
+        DoubleVector x = DoubleVector.broadcast(S, c);
+        int i = 0;
+        for (int up = S.loopBound(n); i < up; i += L) {
+            DoubleVector y = DoubleVector.fromArray(S, b, bo + i);
+            ZERO.blend(ONE, x.compare(VectorOperators.GE, y)).intoArray(o, oo + i);
+        }
+        for (; i < n; i++) {
+            o[oo + i] = c >= b[bo + i] ? 1.0 : 0.0;
+        }
+    }
+
+    private static void ltVV(double[] a, int ao, double[] b, int bo, double[] o, int oo, int n) {
+        int i = 0;
+        for (int up = S.loopBound(n); i < up; i += L) {
+            DoubleVector x = DoubleVector.fromArray(S, a, ao + i);
+            DoubleVector y = DoubleVector.fromArray(S, b, bo + i);
+            ZERO.blend(ONE, x.compare(VectorOperators.LT, y)).intoArray(o, oo + i);
+        }
+        for (; i < n; i++) {
+            o[oo + i] = a[ao + i] < b[bo + i] ? 1.0 : 0.0;
+        }
+    }
+
+    private static void ltVS(double[] a, int ao, double c, double[] o, int oo, int n) {
+        DoubleVector y = DoubleVector.broadcast(S, c);
+        int i = 0;
+        for (int up = S.loopBound(n); i < up; i += L) {
+            DoubleVector x = DoubleVector.fromArray(S, a, ao + i);
+            ZERO.blend(ONE, x.compare(VectorOperators.LT, y)).intoArray(o, oo + i);
+        }
+        for (; i < n; i++) {
+            o[oo + i] = a[ao + i] < c ? 1.0 : 0.0;
+        }
+    }
+
+    private static void ltSV(double c, double[] b, int bo, double[] o, int oo, int n) {
+        DoubleVector x = DoubleVector.broadcast(S, c);
+        int i = 0;
+        for (int up = S.loopBound(n); i < up; i += L) {
+            DoubleVector y = DoubleVector.fromArray(S, b, bo + i);
+            ZERO.blend(ONE, x.compare(VectorOperators.LT, y)).intoArray(o, oo + i);
+        }
+        for (; i < n; i++) {
+            o[oo + i] = c < b[bo + i] ? 1.0 : 0.0;
+        }
+    }
+
+    private static void leVV(double[] a, int ao, double[] b, int bo, double[] o, int oo, int n) {
+        int i = 0;
+        for (int up = S.loopBound(n); i < up; i += L) {
+            DoubleVector x = DoubleVector.fromArray(S, a, ao + i);
+            DoubleVector y = DoubleVector.fromArray(S, b, bo + i);
+            ZERO.blend(ONE, x.compare(VectorOperators.LE, y)).intoArray(o, oo + i);
+        }
+        for (; i < n; i++) {
+            o[oo + i] = a[ao + i] <= b[bo + i] ? 1.0 : 0.0;
+        }
+    }
+
+    private static void leVS(double[] a, int ao, double c, double[] o, int oo, int n) {
+        DoubleVector y = DoubleVector.broadcast(S, c);
+        int i = 0;
+        for (int up = S.loopBound(n); i < up; i += L) {
+            DoubleVector x = DoubleVector.fromArray(S, a, ao + i);
+            ZERO.blend(ONE, x.compare(VectorOperators.LE, y)).intoArray(o, oo + i);
+        }
+        for (; i < n; i++) {
+            o[oo + i] = a[ao + i] <= c ? 1.0 : 0.0;
+        }
+    }
+
+    private static void leSV(double c, double[] b, int bo, double[] o, int oo, int n) {
+        DoubleVector x = DoubleVector.broadcast(S, c);
+        int i = 0;
+        for (int up = S.loopBound(n); i < up; i += L) {
+            DoubleVector y = DoubleVector.fromArray(S, b, bo + i);
+            ZERO.blend(ONE, x.compare(VectorOperators.LE, y)).intoArray(o, oo + i);
+        }
+        for (; i < n; i++) {
+            o[oo + i] = c <= b[bo + i] ? 1.0 : 0.0;
+        }
+    }
+
+    private static void eqVV(double[] a, int ao, double[] b, int bo, double[] o, int oo, int n) {
+        int i = 0;
+        for (int up = S.loopBound(n); i < up; i += L) {
+            DoubleVector x = DoubleVector.fromArray(S, a, ao + i);
+            DoubleVector y = DoubleVector.fromArray(S, b, bo + i);
+            ZERO.blend(ONE, x.compare(VectorOperators.EQ, y)).intoArray(o, oo + i);
+        }
+        for (; i < n; i++) {
+            o[oo + i] = a[ao + i] == b[bo + i] ? 1.0 : 0.0;
+        }
+    }
+
+    private static void eqVS(double[] a, int ao, double c, double[] o, int oo, int n) {
+        DoubleVector y = DoubleVector.broadcast(S, c);
+        int i = 0;
+        for (int up = S.loopBound(n); i < up; i += L) {
+            DoubleVector x = DoubleVector.fromArray(S, a, ao + i);
+            ZERO.blend(ONE, x.compare(VectorOperators.EQ, y)).intoArray(o, oo + i);
+        }
+        for (; i < n; i++) {
+            o[oo + i] = a[ao + i] == c ? 1.0 : 0.0;
+        }
+    }
+
+    private static void eqSV(double c, double[] b, int bo, double[] o, int oo, int n) {
+        DoubleVector x = DoubleVector.broadcast(S, c);
+        int i = 0;
+        for (int up = S.loopBound(n); i < up; i += L) {
+            DoubleVector y = DoubleVector.fromArray(S, b, bo + i);
+            ZERO.blend(ONE, x.compare(VectorOperators.EQ, y)).intoArray(o, oo + i);
+        }
+        for (; i < n; i++) {
+            o[oo + i] = c == b[bo + i] ? 1.0 : 0.0;
+        }
+    }
+
+    private static void neVV(double[] a, int ao, double[] b, int bo, double[] o, int oo, int n) {
+        int i = 0;
+        for (int up = S.loopBound(n); i < up; i += L) {
+            DoubleVector x = DoubleVector.fromArray(S, a, ao + i);
+            DoubleVector y = DoubleVector.fromArray(S, b, bo + i);
+            ZERO.blend(ONE, x.compare(VectorOperators.NE, y)).intoArray(o, oo + i);
+        }
+        for (; i < n; i++) {
+            o[oo + i] = a[ao + i] != b[bo + i] ? 1.0 : 0.0;
+        }
+    }
+
+    private static void neVS(double[] a, int ao, double c, double[] o, int oo, int n) {
+        DoubleVector y = DoubleVector.broadcast(S, c);
+        int i = 0;
+        for (int up = S.loopBound(n); i < up; i += L) {
+            DoubleVector x = DoubleVector.fromArray(S, a, ao + i);
+            ZERO.blend(ONE, x.compare(VectorOperators.NE, y)).intoArray(o, oo + i);
+        }
+        for (; i < n; i++) {
+            o[oo + i] = a[ao + i] != c ? 1.0 : 0.0;
+        }
+    }
+
+    private static void neSV(double c, double[] b, int bo, double[] o, int oo, int n) {
+        DoubleVector x = DoubleVector.broadcast(S, c);
+        int i = 0;
+        for (int up = S.loopBound(n); i < up; i += L) {
+            DoubleVector y = DoubleVector.fromArray(S, b, bo + i);
+            ZERO.blend(ONE, x.compare(VectorOperators.NE, y)).intoArray(o, oo + i);
+        }
+        for (; i < n; i++) {
+            o[oo + i] = c != b[bo + i] ? 1.0 : 0.0;
+        }
+    }
+
+    @Override
+    public boolean unary(Kernels.Un op, double[] a, double[] o, int lo, int hi) {
+        switch (op) {
+            case NEG: negU(a, o, lo, hi); return true;
+            case EXP: expU(a, o, lo, hi); return true;
+            case LOG: logU(a, o, lo, hi); return true;
+            case TANH: tanhU(a, o, lo, hi); return true;
+            case SIGMOID: sigmoidU(a, o, lo, hi); return true;
+            case SQRT: sqrtU(a, o, lo, hi); return true;
+            case ABS: absU(a, o, lo, hi); return true;
+            case SIGN: signU(a, o, lo, hi); return true;
+            default: return false;
+        }
+    }
+
+    private static void negU(double[] a, double[] o, int lo, int hi) {
+        int i = lo;
+        for (int up = lo + S.loopBound(hi - lo); i < up; i += L) {
+            DoubleVector x = DoubleVector.fromArray(S, a, i);
+            x.neg().intoArray(o, i);
+        }
+        for (; i < hi; i++) {
+            o[i] = -a[i];
+        }
+    }
+
+    private static void expU(double[] a, double[] o, int lo, int hi) {
+        int i = lo;
+        for (int up = lo + S.loopBound(hi - lo); i < up; i += L) {
+            DoubleVector x = DoubleVector.fromArray(S, a, i);
+            x.lanewise(VectorOperators.EXP).intoArray(o, i);
+        }
+        for (; i < hi; i++) {
+            o[i] = Math.exp(a[i]);
+        }
+    }
+
+    private static void logU(double[] a, double[] o, int lo, int hi) {
+        int i = lo;
+        for (int up = lo + S.loopBound(hi - lo); i < up; i += L) {
+            DoubleVector x = DoubleVector.fromArray(S, a, i);
+            x.lanewise(VectorOperators.LOG).intoArray(o, i);
+        }
+        for (; i < hi; i++) {
+            o[i] = Math.log(a[i]);
+        }
+    }
+
+    private static void tanhU(double[] a, double[] o, int lo, int hi) {
+        int i = lo;
+        for (int up = lo + S.loopBound(hi - lo); i < up; i += L) {
+            DoubleVector x = DoubleVector.fromArray(S, a, i);
+            x.lanewise(VectorOperators.TANH).intoArray(o, i);
+        }
+        for (; i < hi; i++) {
+            o[i] = Math.tanh(a[i]);
+        }
+    }
+
+    private static void sigmoidU(double[] a, double[] o, int lo, int hi) {
+        int i = lo;
+        for (int up = lo + S.loopBound(hi - lo); i < up; i += L) {
+            DoubleVector x = DoubleVector.fromArray(S, a, i);
+            ONE.div(ONE.add(x.neg().lanewise(VectorOperators.EXP))).intoArray(o, i);
+        }
+        for (; i < hi; i++) {
+            o[i] = 1.0 / (1.0 + Math.exp(-a[i]));
+        }
+    }
+
+    private static void sqrtU(double[] a, double[] o, int lo, int hi) {
+        int i = lo;
+        for (int up = lo + S.loopBound(hi - lo); i < up; i += L) {
+            DoubleVector x = DoubleVector.fromArray(S, a, i);
+            x.sqrt().intoArray(o, i);
+        }
+        for (; i < hi; i++) {
+            o[i] = Math.sqrt(a[i]);
+        }
+    }
+
+    private static void absU(double[] a, double[] o, int lo, int hi) {
+        int i = lo;
+        for (int up = lo + S.loopBound(hi - lo); i < up; i += L) {
+            DoubleVector x = DoubleVector.fromArray(S, a, i);
+            x.abs().intoArray(o, i);
+        }
+        for (; i < hi; i++) {
+            o[i] = Math.abs(a[i]);
+        }
+    }
+
+    private static void signU(double[] a, double[] o, int lo, int hi) {
+        int i = lo;
+        for (int up = lo + S.loopBound(hi - lo); i < up; i += L) {
+            DoubleVector x = DoubleVector.fromArray(S, a, i);
+            x.blend(ONE, x.compare(VectorOperators.GT, 0.0)).blend(ONE.neg(), x.compare(VectorOperators.LT, 0.0)).intoArray(o, i);
+        }
+        for (; i < hi; i++) {
+            o[i] = Math.signum(a[i]);
+        }
+    }
+
+    @Override
+    public void addScaled(double[] a, double[] b, double alpha, double[] o, int lo, int hi) {
+        DoubleVector al = DoubleVector.broadcast(S, alpha);
+        int i = lo;
+        for (int up = lo + S.loopBound(hi - lo); i < up; i += L) {
+            DoubleVector x = DoubleVector.fromArray(S, a, i);
+            DoubleVector y = DoubleVector.fromArray(S, b, i);
+            x.add(y.mul(al)).intoArray(o, i);
+        }
+        for (; i < hi; i++) {
+            o[i] = a[i] + alpha * b[i];
+        }
+    }
+
+    @Override
+    public void accumulate(boolean max, double[] x, int xo, double[] o, int oo, int n) {
+        int i = 0;
+        if (max) {
+            for (int up = S.loopBound(n); i < up; i += L) {
+                DoubleVector v = DoubleVector.fromArray(S, x, xo + i);
+                DoubleVector s = DoubleVector.fromArray(S, o, oo + i);
+                // v > s or v is NaN -> v  (NaN propagates, ties keep the earlier value)
+                VectorMask<Double> take = v.compare(VectorOperators.GT, s).or(v.test(VectorOperators.IS_NAN));
+                s.blend(v, take).intoArray(o, oo + i);
+            }
+            for (; i < n; i++) {
+                double v = x[xo + i];
+                double s = o[oo + i];
+                o[oo + i] = (v > s || Double.isNaN(v)) ? v : s;
+            }
+        } else {
+            for (int up = S.loopBound(n); i < up; i += L) {
+                DoubleVector.fromArray(S, o, oo + i).add(DoubleVector.fromArray(S, x, xo + i)).intoArray(o, oo + i);
+            }
+            for (; i < n; i++) {
+                o[oo + i] += x[xo + i];
+            }
+        }
+    }
+
+    @Override
+    public void where(double[] c, double[] a, double[] b, double[] o, int lo, int hi) {
+        int i = lo;
+        for (int up = lo + S.loopBound(hi - lo); i < up; i += L) {
+            VectorMask<Double> m = DoubleVector.fromArray(S, c, i).compare(VectorOperators.NE, 0.0);
+            DoubleVector.fromArray(S, b, i).blend(DoubleVector.fromArray(S, a, i), m).intoArray(o, i);
+        }
+        for (; i < hi; i++) {
+            o[i] = c[i] != 0.0 ? a[i] : b[i];
+        }
+    }
+}
