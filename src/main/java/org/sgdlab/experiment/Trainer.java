@@ -310,8 +310,10 @@ public final class Trainer {
             out.diagnostic(d.name(), p.step(), r, trigger);
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("diagnostic", d.name());
+            m.put("measured_step", p.step());
             m.put("seconds", (System.nanoTime() - t0) / 1e9);
-            out.timing(p.step(), m);
+            // timing lines carry the loop step (a spike onset is measured one step back)
+            out.timing(trigger.equals("onset") || trigger.equals("peak") ? p.step() + 1 : p.step(), m);
         }
 
         private Probe probe(long t, Tensor th, S st, int[] batch, double trainLoss) {

@@ -233,7 +233,7 @@ final class Kernels {
             }
             switch (op) {
                 case NEG: for (int i = lo; i < hi; i++) { o[i] = -a[i]; } return;
-                case EXP: for (int i = lo; i < hi; i++) { o[i] = Math.exp(a[i]); } return;
+                case EXP: for (int i = lo; i < hi; i++) { o[i] = exp(a[i]); } return;
                 case LOG: for (int i = lo; i < hi; i++) { o[i] = Math.log(a[i]); } return;
                 case TANH: for (int i = lo; i < hi; i++) { o[i] = tanh(a[i]); } return;
                 case SIGMOID: for (int i = lo; i < hi; i++) { o[i] = sigmoid(a[i]); } return;
@@ -247,26 +247,69 @@ final class Kernels {
         return o;
     }
 
-    /** tanh within a few ulps: {@code Math.tanh} near 0, {@code 1 - 2/(e^{2|x|}+1)} elsewhere (faster). */
-    static double tanh(double x) {
-        double ax = Math.abs(x);
-        if (ax < 0.55) {
-            return Math.tanh(x);
+    // ------------------------------------------------------------------ exp, tanh, sigmoid
+    //
+    // One algorithm, written twice with the same IEEE operations in the same order: here (scalar,
+    // also the tails of vector loops) and in VectorSimd (lanes). No fused multiply-add and no
+    // library calls, so every lane, tail, JIT tier and machine gives the same bits. (The Vector
+    // API's own EXP/TANH differ in the last bit between interpreted and compiled code, which would
+    // break same-seed-same-bytes runs.)
+
+    static final double LOG2E = 1.4426950408889634;
+    /** ln 2 split (fdlibm's constants): ln2_hi has 32 significant bits, so k * ln2_hi is exact. */
+    static final double LN2_HI = 6.93147180369123816490e-01;
+    static final double LN2_LO = 1.90821492927058770002e-10;
+    /** 1.5 * 2^52: adding it rounds to an integer kept in the low mantissa bits. */
+    static final double MAGIC = 6755399441055744.0;
+    static final long MAGIC_BITS = Double.doubleToRawLongBits(MAGIC);
+    /** 1/k!, k = 13..0: Taylor polynomial of e^r on |r| <= ln2/2 (truncation below 1e-17). */
+    static final double[] EXP_C = {1.6059043836821613e-10, 2.08767569878681e-09, 2.505210838544172e-08, 2.755731922398589e-07, 2.7557319223985893e-06, 2.48015873015873e-05, 0.0001984126984126984, 0.001388888888888889, 0.008333333333333333, 0.041666666666666664, 0.16666666666666666, 0.5, 1.0, 1.0};
+    /** 1/k!, k = 20..1: (e^y - 1)/y as a polynomial in y on |y| <= 1.1 (truncation below 1e-17). */
+    static final double[] EM1_C = {4.110317623312165e-19, 8.22063524662433e-18, 1.5619206968586225e-16, 2.8114572543455206e-15, 4.779477332387385e-14, 7.647163731819816e-13, 1.1470745597729725e-11, 1.6059043836821613e-10, 2.08767569878681e-09, 2.505210838544172e-08, 2.755731922398589e-07, 2.7557319223985893e-06, 2.48015873015873e-05, 0.0001984126984126984, 0.001388888888888889, 0.008333333333333333, 0.041666666666666664, 0.16666666666666666, 0.5, 1.0};
+    /** Below this |x|, tanh uses expm1 (no cancellation); above, 1 - 2/(e^{2|x|} + 1). */
+    static final double TANH_SPLIT = 0.55;
+
+    /**
+     * e^x within 2 ulps: x = k ln2 + r (Cody-Waite), e^r by its Taylor polynomial (degree 13,
+     * Horner), times 2^k applied in two halves (so subnormal results and overflow come out right).
+     */
+    static double exp(double x) {
+        double xc = Math.min(Math.max(x, -746.0), 710.0);
+        double t = xc * LOG2E + MAGIC;
+        double k = t - MAGIC;
+        long kl = Double.doubleToRawLongBits(t) - MAGIC_BITS;
+        double r = (xc - k * LN2_HI) - k * LN2_LO;
+        double p = EXP_C[0];
+        for (int i = 1; i < EXP_C.length; i++) {
+            p = p * r + EXP_C[i];
         }
-        if (ax > 19.5) {
-            return Math.copySign(1.0, x);
-        }
-        double e = Math.exp(2.0 * ax);
-        return Math.copySign(1.0 - 2.0 / (e + 1.0), x);
+        long k1 = kl >> 1;
+        long k2 = kl - k1;
+        return p * Double.longBitsToDouble((k1 + 1023) << 52) * Double.longBitsToDouble((k2 + 1023) << 52);
     }
 
-    /** Logistic sigmoid, accurate for both signs. */
-    static double sigmoid(double x) {
-        if (x >= 0) {
-            return 1.0 / (1.0 + Math.exp(-x));
+    /** tanh: expm1(2|x|)/(expm1(2|x|) + 2) below 0.55, 1 - 2/(e^{2|x|} + 1) above; odd (sign copied from x). */
+    static double tanh(double x) {
+        double ax = Math.abs(x);
+        double y = ax + ax;
+        double v;
+        if (ax < TANH_SPLIT) {
+            double q = EM1_C[0];
+            for (int i = 1; i < EM1_C.length; i++) {
+                q = q * y + EM1_C[i];
+            }
+            double em = y * q;
+            v = em / (em + 2.0);
+        } else {
+            v = 1.0 - 2.0 / (exp(y) + 1.0);
         }
-        double e = Math.exp(x);
-        return e / (1.0 + e);
+        return Math.copySign(v, x);
+    }
+
+    /** The logistic sigmoid: with e = e^{-|x|}, 1/(1 + e) for x >= 0 and e/(1 + e) below (accurate for both signs). */
+    static double sigmoid(double x) {
+        double e = exp(-Math.abs(x));
+        return (x >= 0 ? 1.0 : e) / (1.0 + e);
     }
 
     /**
@@ -290,7 +333,7 @@ final class Kernels {
                     break;
                 }
             }
-            return Math.copySign(2.0 / Math.sqrt(Math.PI) * ax * Math.exp(-x2) * sum, x);
+            return Math.copySign(2.0 / Math.sqrt(Math.PI) * ax * exp(-x2) * sum, x);
         }
         if (ax > 6.5) {
             return Math.copySign(1.0, x);
@@ -318,7 +361,7 @@ final class Kernels {
                 break;
             }
         }
-        return Math.exp(-x * x) / Math.sqrt(Math.PI) / f;
+        return exp(-x * x) / Math.sqrt(Math.PI) / f;
     }
 
     // ------------------------------------------------------------------ where

@@ -1,6 +1,7 @@
 package org.sgdlab.tensor;
 
 import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -524,7 +525,6 @@ final class VectorSimd implements Simd {
         switch (op) {
             case NEG: negU(a, o, lo, hi); return true;
             case EXP: expU(a, o, lo, hi); return true;
-            case LOG: logU(a, o, lo, hi); return true;
             case TANH: tanhU(a, o, lo, hi); return true;
             case SIGMOID: sigmoidU(a, o, lo, hi); return true;
             case SQRT: sqrtU(a, o, lo, hi); return true;
@@ -549,32 +549,62 @@ final class VectorSimd implements Simd {
         int i = lo;
         for (int up = lo + S.loopBound(hi - lo); i < up; i += L) {
             DoubleVector x = DoubleVector.fromArray(S, a, i);
-            x.lanewise(VectorOperators.EXP).intoArray(o, i);
+            DoubleVector xc_ = x.max(-746.0).min(710.0);
+            DoubleVector t_ = xc_.mul(Kernels.LOG2E).add(Kernels.MAGIC);
+            DoubleVector k_ = t_.sub(Kernels.MAGIC);
+            LongVector kl_ = ((LongVector) t_.viewAsIntegralLanes()).sub(Kernels.MAGIC_BITS);
+            DoubleVector r_ = xc_.sub(k_.mul(Kernels.LN2_HI)).sub(k_.mul(Kernels.LN2_LO));
+            DoubleVector p_ = DoubleVector.broadcast(S, Kernels.EXP_C[0]);
+            for (int c = 1; c < Kernels.EXP_C.length; c++) {
+                p_ = p_.mul(r_).add(Kernels.EXP_C[c]);
+            }
+            LongVector k1_ = kl_.lanewise(VectorOperators.ASHR, 1);
+            LongVector k2_ = kl_.sub(k1_);
+            DoubleVector s1_ = (DoubleVector) k1_.add(1023L).lanewise(VectorOperators.LSHL, 52).viewAsFloatingLanes();
+            DoubleVector s2_ = (DoubleVector) k2_.add(1023L).lanewise(VectorOperators.LSHL, 52).viewAsFloatingLanes();
+            DoubleVector e_ = p_.mul(s1_).mul(s2_);
+            e_.intoArray(o, i);
         }
         for (; i < hi; i++) {
-            o[i] = Math.exp(a[i]);
+            o[i] = Kernels.exp(a[i]);
         }
     }
 
-    private static void logU(double[] a, double[] o, int lo, int hi) {
-        int i = lo;
-        for (int up = lo + S.loopBound(hi - lo); i < up; i += L) {
-            DoubleVector x = DoubleVector.fromArray(S, a, i);
-            x.lanewise(VectorOperators.LOG).intoArray(o, i);
-        }
-        for (; i < hi; i++) {
-            o[i] = Math.log(a[i]);
-        }
-    }
 
     private static void tanhU(double[] a, double[] o, int lo, int hi) {
         int i = lo;
         for (int up = lo + S.loopBound(hi - lo); i < up; i += L) {
             DoubleVector x = DoubleVector.fromArray(S, a, i);
-            x.lanewise(VectorOperators.TANH).intoArray(o, i);
+            DoubleVector ax = x.abs();
+            DoubleVector y = ax.add(ax);
+            DoubleVector q = DoubleVector.broadcast(S, Kernels.EM1_C[0]);
+            for (int c = 1; c < Kernels.EM1_C.length; c++) {
+                q = q.mul(y).add(Kernels.EM1_C[c]);
+            }
+            DoubleVector em = y.mul(q);
+            DoubleVector small = em.div(em.add(2.0));
+            DoubleVector xc_ = y.max(-746.0).min(710.0);
+            DoubleVector t_ = xc_.mul(Kernels.LOG2E).add(Kernels.MAGIC);
+            DoubleVector k_ = t_.sub(Kernels.MAGIC);
+            LongVector kl_ = ((LongVector) t_.viewAsIntegralLanes()).sub(Kernels.MAGIC_BITS);
+            DoubleVector r_ = xc_.sub(k_.mul(Kernels.LN2_HI)).sub(k_.mul(Kernels.LN2_LO));
+            DoubleVector p_ = DoubleVector.broadcast(S, Kernels.EXP_C[0]);
+            for (int c = 1; c < Kernels.EXP_C.length; c++) {
+                p_ = p_.mul(r_).add(Kernels.EXP_C[c]);
+            }
+            LongVector k1_ = kl_.lanewise(VectorOperators.ASHR, 1);
+            LongVector k2_ = kl_.sub(k1_);
+            DoubleVector s1_ = (DoubleVector) k1_.add(1023L).lanewise(VectorOperators.LSHL, 52).viewAsFloatingLanes();
+            DoubleVector s2_ = (DoubleVector) k2_.add(1023L).lanewise(VectorOperators.LSHL, 52).viewAsFloatingLanes();
+            DoubleVector e_ = p_.mul(s1_).mul(s2_);
+            DoubleVector big = ONE.sub(DoubleVector.broadcast(S, 2.0).div(e_.add(1.0)));
+            DoubleVector v = big.blend(small, ax.compare(VectorOperators.LT, Kernels.TANH_SPLIT));
+            // copySign(v, x) by bits, as Math.copySign does
+            ((LongVector) v.viewAsIntegralLanes()).or(((LongVector) x.viewAsIntegralLanes()).and(Long.MIN_VALUE))
+                    .viewAsFloatingLanes().intoArray(o, i);
         }
         for (; i < hi; i++) {
-            o[i] = Math.tanh(a[i]);
+            o[i] = Kernels.tanh(a[i]);
         }
     }
 
@@ -582,10 +612,24 @@ final class VectorSimd implements Simd {
         int i = lo;
         for (int up = lo + S.loopBound(hi - lo); i < up; i += L) {
             DoubleVector x = DoubleVector.fromArray(S, a, i);
-            ONE.div(ONE.add(x.neg().lanewise(VectorOperators.EXP))).intoArray(o, i);
+            DoubleVector xc_ = x.abs().neg().max(-746.0).min(710.0);
+            DoubleVector t_ = xc_.mul(Kernels.LOG2E).add(Kernels.MAGIC);
+            DoubleVector k_ = t_.sub(Kernels.MAGIC);
+            LongVector kl_ = ((LongVector) t_.viewAsIntegralLanes()).sub(Kernels.MAGIC_BITS);
+            DoubleVector r_ = xc_.sub(k_.mul(Kernels.LN2_HI)).sub(k_.mul(Kernels.LN2_LO));
+            DoubleVector p_ = DoubleVector.broadcast(S, Kernels.EXP_C[0]);
+            for (int c = 1; c < Kernels.EXP_C.length; c++) {
+                p_ = p_.mul(r_).add(Kernels.EXP_C[c]);
+            }
+            LongVector k1_ = kl_.lanewise(VectorOperators.ASHR, 1);
+            LongVector k2_ = kl_.sub(k1_);
+            DoubleVector s1_ = (DoubleVector) k1_.add(1023L).lanewise(VectorOperators.LSHL, 52).viewAsFloatingLanes();
+            DoubleVector s2_ = (DoubleVector) k2_.add(1023L).lanewise(VectorOperators.LSHL, 52).viewAsFloatingLanes();
+            DoubleVector e_ = p_.mul(s1_).mul(s2_);
+            ONE.blend(e_, x.compare(VectorOperators.LT, 0.0)).div(ONE.add(e_)).intoArray(o, i);
         }
         for (; i < hi; i++) {
-            o[i] = 1.0 / (1.0 + Math.exp(-a[i]));
+            o[i] = Kernels.sigmoid(a[i]);
         }
     }
 

@@ -1,0 +1,37 @@
+package org.sgdlab.diagnostics;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * Diagnostics by name, so run specs can say {@code diagnostics: {sharpness: {every: 20, k: 1}}}.
+ * The schedule keys (every, start, at, at_end, on_events) are taken out by the spec reader; the
+ * rest goes to the diagnostic's {@code fromParams}. Unknown names fail listing the known ones.
+ */
+public final class Diagnostics {
+
+    private static final Map<String, Function<Map<String, Object>, Diagnostic<?>>> REGISTRY = new LinkedHashMap<>();
+
+    static {
+        // filled as diagnostics land: REGISTRY.put(Sharpness.NAME, Sharpness::fromParams), ...
+    }
+
+    private Diagnostics() {
+    }
+
+    /** Names accepted by {@link #create}. */
+    public static List<String> names() {
+        return List.copyOf(REGISTRY.keySet());
+    }
+
+    /** The diagnostic {@code name} configured by {@code params} (snake_case keys). */
+    public static Diagnostic<?> create(String name, Map<String, Object> params) {
+        Function<Map<String, Object>, Diagnostic<?>> f = REGISTRY.get(name);
+        if (f == null) {
+            throw new IllegalArgumentException("unknown diagnostic '" + name + "'; known: " + String.join(", ", names()));
+        }
+        return f.apply(params == null ? Map.of() : params);
+    }
+}

@@ -1,0 +1,609 @@
+package org.sgdlab.experiment;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import org.sgdlab.data.BatchSampler;
+import org.sgdlab.data.DataSources;
+import org.sgdlab.data.Samplers;
+import org.sgdlab.diagnostics.Diagnostic;
+import org.sgdlab.diagnostics.Diagnostics;
+import org.sgdlab.diagnostics.Problem;
+import org.sgdlab.nn.Loss;
+import org.sgdlab.nn.Losses;
+import org.sgdlab.nn.Model;
+import org.sgdlab.nn.Models;
+import org.sgdlab.nn.MseConvention;
+import org.sgdlab.optim.Optimizer;
+import org.sgdlab.optim.OptimizerState;
+import org.sgdlab.optim.Optimizers;
+import org.sgdlab.tensor.Rng;
+import org.sgdlab.tensor.Tensor;
+
+/**
+ * A run spec (YAML or JSON): validated, resolved (defaults filled in) and built into a
+ * {@link TrainConfig}. Validation collects every problem before failing ({@link SpecException}),
+ * each naming the field path, the value and what is allowed. {@code sgdlab spec --example}
+ * prints the annotated example with every field and its default.
+ */
+public final class Spec {
+
+    /** Top-level sections. */
+    public static final List<String> SECTIONS = List.of("name", "seed", "steps", "data", "model", "loss", "optimizer",
+            "sampler", "train", "stop", "events", "diagnostics", "outputs", "meta");
+
+    private static final Set<String> SCHEDULE_KEYS = Set.of("every", "start", "at", "at_end", "on_events");
+
+    /** What a run needs besides the training config. */
+    public record Outputs(long checkpointEvery, int keepCheckpoints, boolean tensorboard, boolean report,
+                          double progressSeconds) {
+    }
+
+    /** The built objects of a valid spec. */
+    public record Built(String name, TrainConfig config, Outputs outputs, DataSources.Source data) {
+    }
+
+    private final ObjectNode resolved;
+    private final Built built;
+
+    private Spec(ObjectNode resolved, Built built) {
+        this.resolved = resolved;
+        this.built = built;
+    }
+
+    /** The resolved spec tree (defaults filled in). */
+    public ObjectNode resolved() {
+        return resolved.deepCopy();
+    }
+
+    public Built built() {
+        return built;
+    }
+
+    /** The resolved spec as YAML. */
+    public String yaml() {
+        return toYaml(resolved);
+    }
+
+    static final YAMLMapper YAML = new YAMLMapper(new YAMLFactory()
+            .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+            .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+            .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS));
+
+    static String toYaml(JsonNode n) {
+        try {
+            return YAML.writeValueAsString(n);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Reads a YAML/JSON spec file and applies {@code --set path=value} overrides. */
+    public static Spec load(Path file, List<String> overrides) {
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (IOException e) {
+            throw new SpecException(List.of("spec file " + file + ": cannot read (" + e.getMessage() + ")"));
+        }
+        String stem = file.getFileName().toString().replaceFirst("\\.(ya?ml|json)$", "");
+        return parse(text, stem, overrides);
+    }
+
+    /** Parses spec text (YAML or JSON). */
+    public static Spec parse(String text, String defaultName, List<String> overrides) {
+        JsonNode root;
+        try {
+            root = YAML.readTree(text);
+        } catch (IOException e) {
+            String msg = e instanceof com.fasterxml.jackson.core.JsonProcessingException j ? j.getOriginalMessage()
+                    + (j.getLocation() != null ? " (line " + j.getLocation().getLineNr() + ", column "
+                    + j.getLocation().getColumnNr() + ")" : "") : e.getMessage();
+            throw new SpecException(List.of("spec: not valid YAML/JSON: " + msg));
+        }
+        if (root == null || root.isMissingNode() || root.isNull()) {
+            root = JsonNodeFactory.instance.objectNode();
+        }
+        if (!root.isObject()) {
+            throw new SpecException(List.of("spec: the top level must be a mapping of sections, got " + root.getNodeType()));
+        }
+        ObjectNode tree = (ObjectNode) root;
+        List<String> problems = new ArrayList<>();
+        for (String o : overrides == null ? List.<String>of() : overrides) {
+            applyOverride(tree, o, problems);
+        }
+        if (!problems.isEmpty()) {
+            throw new SpecException(problems);
+        }
+        return resolve(tree, defaultName);
+    }
+
+    /** Applies {@code path=value}: the value is parsed as YAML (numbers, booleans, lists, maps). */
+    static void applyOverride(ObjectNode tree, String override, List<String> problems) {
+        int eq = override.indexOf('=');
+        if (eq <= 0) {
+            problems.add("--set " + override + ": expected path=value, e.g. optimizer.lr=0.1");
+            return;
+        }
+        String path = override.substring(0, eq).trim();
+        String text = override.substring(eq + 1);
+        JsonNode value;
+        try {
+            value = text.isEmpty() ? JsonNodeFactory.instance.textNode("") : YAML.readTree(text);
+            if (value == null || value.isMissingNode()) {
+                value = JsonNodeFactory.instance.nullNode();
+            }
+        } catch (IOException e) {
+            value = JsonNodeFactory.instance.textNode(text);
+        }
+        String[] parts = path.split("\\.");
+        ObjectNode cur = tree;
+        for (int i = 0; i < parts.length - 1; i++) {
+            JsonNode next = cur.get(parts[i]);
+            if (next == null || next.isNull()) {
+                next = cur.putObject(parts[i]);
+            } else if (!next.isObject()) {
+                problems.add("--set " + path + ": '" + String.join(".", List.of(parts).subList(0, i + 1))
+                        + "' is a value, not a section");
+                return;
+            }
+            cur = (ObjectNode) next;
+        }
+        cur.set(parts[parts.length - 1], value);
+    }
+
+    // =================================================================== resolution
+
+    private static Spec resolve(ObjectNode root, String defaultName) {
+        R r = new R();
+        r.onlyKnown(root, "", SECTIONS);
+        String name = r.string(root, "", "name", defaultName == null ? "run" : defaultName);
+        long seed = r.integer(root, "", "seed", 0, 0, Long.MAX_VALUE);
+        long steps = r.integer(root, "", "steps", 1000, 0, Long.MAX_VALUE);
+
+        // data
+        ObjectNode data = r.section(root, "data", true);
+        DataSources.Source source = null;
+        if (data != null) {
+            String dname = r.string(data, "data", "name", null);
+            long dseed = r.integer(data, "data", "seed", seed, 0, Long.MAX_VALUE);
+            if (dname == null) {
+                r.err("data.name: missing; known: " + String.join(", ", DataSources.NAMES));
+            } else if (!DataSources.NAMES.contains(dname)) {
+                r.err("data.name: '" + dname + "' is not one of " + DataSources.NAMES);
+            } else {
+                try {
+                    source = DataSources.create(dname, params(data, Set.of("name", "seed")), dseed);
+                } catch (RuntimeException e) {
+                    r.err("data: " + message(e));
+                }
+            }
+        }
+
+        // model
+        ObjectNode modelNode = r.section(root, "model", true);
+        Model model = null;
+        if (modelNode != null) {
+            String mname = r.string(modelNode, "model", "name", null);
+            if (mname == null) {
+                r.err("model.name: missing; known: " + String.join(", ", Models.NAMES));
+            } else if (!Models.NAMES.contains(mname)) {
+                r.err("model.name: '" + mname + "' is not one of " + Models.NAMES);
+            } else {
+                try {
+                    model = Models.create(mname, params(modelNode, Set.of("name")));
+                } catch (RuntimeException e) {
+                    r.err("model: " + message(e));
+                }
+            }
+        }
+
+        // loss
+        ObjectNode lossNode = r.section(root, "loss", false);
+        String lname = r.string(lossNode, "loss", "name", "mse");
+        String conv = r.string(lossNode, "loss", "mse_convention", "half");
+        r.onlyKnown(lossNode, "loss", List.of("name", "mse_convention"));
+        Loss loss = null;
+        if (!Losses.NAMES.contains(lname)) {
+            r.err("loss.name: '" + lname + "' is not one of " + Losses.NAMES);
+        } else if (!conv.equals("half") && !conv.equals("plain")) {
+            r.err("loss.mse_convention: '" + conv + "' is not one of [half, plain] (half: (1/n) sum 1/2 ||f - y||^2, "
+                    + "Cohen; plain: (1/n) sum ||f - y||^2, EoSS)");
+        } else {
+            loss = Losses.of(lname, conv.equals("half") ? MseConvention.HALF : MseConvention.PLAIN);
+        }
+
+        // optimizer
+        ObjectNode optNode = r.section(root, "optimizer", true);
+        Optimizer<? extends OptimizerState> opt = null;
+        if (optNode != null) {
+            String oname = r.string(optNode, "optimizer", "name", null);
+            if (oname == null) {
+                r.err("optimizer.name: missing; known: " + String.join(", ", Optimizers.NAMES));
+            } else if (!Optimizers.NAMES.contains(oname)) {
+                r.err("optimizer.name: '" + oname + "' is not one of " + Optimizers.NAMES);
+            } else {
+                try {
+                    opt = Optimizers.create(oname, params(optNode, Set.of("name")));
+                } catch (RuntimeException e) {
+                    r.err("optimizer: " + message(e));
+                }
+            }
+        }
+
+        // training loop settings
+        ObjectNode train = r.section(root, "train", false);
+        r.onlyKnown(train, "train", List.of("eval_every", "test_every", "physical_batch_size", "label_noise_std",
+                "full_grad_norm"));
+        int evalEvery = (int) r.integer(train, "train", "eval_every", 1, 1, Integer.MAX_VALUE);
+        boolean hasTest = source != null && source.test() != null && source.test().size() > 0;
+        int testEvery = (int) r.integer(train, "train", "test_every", hasTest ? evalEvery : 0, 0, Integer.MAX_VALUE);
+        int physical = (int) r.integer(train, "train", "physical_batch_size", Problem.DEFAULT_PHYSICAL_BATCH, 1,
+                Integer.MAX_VALUE);
+        double labelNoiseStd = r.number(train, "train", "label_noise_std", 0.0, 0, Double.MAX_VALUE);
+        boolean fullGradNorm = r.bool(train, "train", "full_grad_norm", false);
+
+        // sampler
+        ObjectNode samp = r.section(root, "sampler", false);
+        r.onlyKnown(samp, "sampler", List.of("name", "batch_size", "drop_last", "seed"));
+        String sname = r.string(samp, "sampler", "name", Samplers.FULL_BATCH);
+        int n = source == null ? 1 : source.train().size();
+        long bdefault = sname.equals(Samplers.FULL_BATCH) ? n : -1;
+        long b = r.integer(samp, "sampler", "batch_size", bdefault, -1, Integer.MAX_VALUE);
+        boolean dropLast = r.bool(samp, "sampler", "drop_last", true);
+        long sseed = r.integer(samp, "sampler", "seed", seed, 0, Long.MAX_VALUE);
+        BatchSampler sampler = null;
+        if (!Samplers.NAMES.contains(sname)) {
+            r.err("sampler.name: '" + sname + "' is not one of " + Samplers.NAMES);
+        } else if (b < 1) {
+            r.err("sampler.batch_size: missing; sampler '" + sname + "' needs a batch size between 1 and n = " + n);
+        } else if (source != null) {
+            if (b > n) {
+                r.err("sampler.batch_size: " + b + " exceeds the " + n + " training examples");
+            } else {
+                try {
+                    sampler = Samplers.create(sname, n, (int) b, dropLast, sseed);
+                } catch (RuntimeException e) {
+                    r.err("sampler: " + message(e));
+                }
+            }
+        }
+
+        // stop rules
+        ObjectNode stop = r.section(root, "stop", false);
+        r.onlyKnown(stop, "stop", List.of("loss_goal", "accuracy_goal", "divergence_loss", "divergence_param"));
+        double lossGoal = r.optNumber(stop, "stop", "loss_goal");
+        double accGoal = r.optNumber(stop, "stop", "accuracy_goal");
+        double divLoss = r.optNumber(stop, "stop", "divergence_loss");
+        double divParam = r.optNumber(stop, "stop", "divergence_param");
+
+        // events
+        ObjectNode events = r.section(root, "events", false);
+        r.onlyKnown(events, "events", List.of("spike_kappa"));
+        double kappa = r.number(events, "events", "spike_kappa", 2.0, 0, Double.MAX_VALUE);
+        if (kappa != 0 && kappa <= 1) {
+            r.err("events.spike_kappa: " + kappa + " must be > 1 (or 0 to disable the spike detector)");
+        }
+
+        // diagnostics
+        List<Scheduled> diags = new ArrayList<>();
+        JsonNode dn = root.get("diagnostics");
+        if (dn != null && !dn.isNull()) {
+            if (!dn.isObject()) {
+                r.err("diagnostics: must be a mapping of diagnostic name to its settings, got " + dn.getNodeType());
+            } else {
+                Iterator<Map.Entry<String, JsonNode>> it = dn.fields();
+                while (it.hasNext()) {
+                    Map.Entry<String, JsonNode> e = it.next();
+                    String dname = e.getKey();
+                    String path = "diagnostics." + dname;
+                    JsonNode cfg = e.getValue();
+                    if (cfg == null || cfg.isNull()) {
+                        cfg = ((ObjectNode) dn).putObject(dname);
+                    }
+                    if (!cfg.isObject()) {
+                        r.err(path + ": must be a mapping of settings (every, on_events, ...), got " + cfg.getNodeType());
+                        continue;
+                    }
+                    ObjectNode c = (ObjectNode) cfg;
+                    long every = r.integer(c, path, "every", 0, 0, Long.MAX_VALUE);
+                    long start = r.integer(c, path, "start", 0, 0, Long.MAX_VALUE);
+                    boolean atEnd = r.bool(c, path, "at_end", true);
+                    boolean onEvents = r.bool(c, path, "on_events", false);
+                    long[] at = r.longs(c, path, "at");
+                    if (!Diagnostics.names().contains(dname)) {
+                        r.err(path + ": unknown diagnostic '" + dname + "'; known: " + Diagnostics.names());
+                        continue;
+                    }
+                    try {
+                        Diagnostic<?> d = Diagnostics.create(dname, params(c, SCHEDULE_KEYS));
+                        diags.add(new Scheduled(d, every, start, at, atEnd, onEvents));
+                    } catch (RuntimeException ex) {
+                        r.err(path + ": " + message(ex));
+                    }
+                }
+            }
+        }
+
+        // outputs
+        ObjectNode outputs = r.section(root, "outputs", false);
+        r.onlyKnown(outputs, "outputs", List.of("checkpoint_every", "keep_checkpoints", "tensorboard", "report",
+                "progress_seconds"));
+        long ckAuto = Math.max(1, Math.min(1000, (steps + 9) / 10));
+        long ckEvery = r.integer(outputs, "outputs", "checkpoint_every", ckAuto, 0, Long.MAX_VALUE);
+        int keep = (int) r.integer(outputs, "outputs", "keep_checkpoints", 2, 1, 1000);
+        boolean tb = r.bool(outputs, "outputs", "tensorboard", true);
+        boolean report = r.bool(outputs, "outputs", "report", true);
+        double progress = r.number(outputs, "outputs", "progress_seconds", 10.0, 0.1, Double.MAX_VALUE);
+
+        // consistency of model and data
+        Problem problem = null;
+        if (model != null && source != null && loss != null) {
+            try {
+                problem = new Problem(model, loss, source.train(), hasTest ? source.test() : null, physical);
+                Tensor th = model.init(Rng.stream(seed, Rng.INIT));
+                int[] one = {0};
+                Tensor out = model.apply(th, source.train().batch(one).x());
+                loss.perExample(out, source.train().batch(one).y());
+            } catch (RuntimeException e) {
+                r.err("model: does not fit the data (" + source.train().name() + ", x " + java.util.Arrays.toString(
+                        source.train().x().shape()) + ", y " + java.util.Arrays.toString(source.train().y().shape()) + "): "
+                        + message(e));
+                problem = null;
+            }
+        }
+        if (!r.problems.isEmpty()) {
+            throw new SpecException(r.problems);
+        }
+        TrainConfig.Builder tcb = TrainConfig.builder(problem, opt, sampler).steps(steps).seed(seed).evalEvery(evalEvery)
+                .testEvery(testEvery).labelNoiseStd(labelNoiseStd).spikeKappa(kappa).checkpointEvery(ckEvery)
+                .fullGradNorm(fullGradNorm);
+        if (!Double.isNaN(lossGoal)) {
+            tcb.lossGoal(lossGoal);
+        }
+        if (!Double.isNaN(accGoal)) {
+            tcb.accuracyGoal(accGoal);
+        }
+        if (!Double.isNaN(divLoss)) {
+            tcb.divergenceLoss(divLoss);
+        }
+        if (!Double.isNaN(divParam)) {
+            tcb.divergenceParam(divParam);
+        }
+        diags.forEach(tcb::diagnostic);
+        TrainConfig config;
+        try {
+            config = tcb.build();
+        } catch (RuntimeException e) {
+            throw new SpecException(List.of(message(e)));
+        }
+        // what the run header states (the loss convention in particular)
+        ObjectNode meta = root.putObject("meta");
+        meta.put("model", model.describe());
+        meta.put("parameters", model.numParams());
+        meta.put("loss", loss.describe());
+        meta.put("optimizer", opt.describe());
+        meta.put("train_examples", source.train().size());
+        meta.put("test_examples", hasTest ? source.test().size() : 0);
+        return new Spec(root, new Built(name, config, new Outputs(ckEvery, keep, tb, report, progress), source));
+    }
+
+    private static String message(RuntimeException e) {
+        return e.getMessage() == null ? e.toString() : e.getMessage();
+    }
+
+    /** The section's fields except {@code skip}, as plain Java values for a registry. */
+    static Map<String, Object> params(ObjectNode node, Set<String> skip) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        Iterator<Map.Entry<String, JsonNode>> it = node.fields();
+        while (it.hasNext()) {
+            Map.Entry<String, JsonNode> e = it.next();
+            if (!skip.contains(e.getKey())) {
+                out.put(e.getKey(), plain(e.getValue()));
+            }
+        }
+        return out;
+    }
+
+    /** JSON node to String/Long/Double/Boolean/List/Map/null. */
+    static Object plain(JsonNode n) {
+        if (n == null || n.isNull() || n.isMissingNode()) {
+            return null;
+        }
+        if (n.isIntegralNumber()) {
+            return n.asLong();
+        }
+        if (n.isNumber()) {
+            return n.asDouble();
+        }
+        if (n.isBoolean()) {
+            return n.asBoolean();
+        }
+        if (n.isTextual()) {
+            return n.asText();
+        }
+        if (n.isArray()) {
+            List<Object> l = new ArrayList<>();
+            n.forEach(x -> l.add(plain(x)));
+            return l;
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        n.fields().forEachRemaining(e -> m.put(e.getKey(), plain(e.getValue())));
+        return m;
+    }
+
+    /** Typed reads with accumulated problems; defaults are written back into the tree. */
+    private static final class R {
+        final List<String> problems = new ArrayList<>();
+
+        void err(String s) {
+            problems.add(s);
+        }
+
+        private static String p(String path, String key) {
+            return path.isEmpty() ? key : path + "." + key;
+        }
+
+        ObjectNode section(ObjectNode root, String key, boolean required) {
+            JsonNode n = root.get(key);
+            if (n == null || n.isNull()) {
+                if (required) {
+                    err(key + ": missing (a mapping with at least 'name')");
+                    return null;
+                }
+                return root.putObject(key);
+            }
+            if (!n.isObject()) {
+                err(key + ": must be a mapping, got " + n.getNodeType().toString().toLowerCase(Locale.ROOT) + " " + n);
+                return required ? null : JsonNodeFactory.instance.objectNode();
+            }
+            return (ObjectNode) n;
+        }
+
+        void onlyKnown(ObjectNode node, String path, List<String> known) {
+            if (node == null) {
+                return;
+            }
+            node.fieldNames().forEachRemaining(k -> {
+                if (!known.contains(k)) {
+                    err(p(path, k) + ": unknown field; known: " + known);
+                }
+            });
+        }
+
+        String string(ObjectNode node, String path, String key, String dflt) {
+            if (node == null) {
+                return dflt;
+            }
+            JsonNode v = node.get(key);
+            if (v == null || v.isNull()) {
+                if (dflt != null) {
+                    node.put(key, dflt);
+                }
+                return dflt;
+            }
+            if (!v.isTextual()) {
+                err(p(path, key) + ": " + v + " must be a string");
+                return dflt;
+            }
+            return v.asText();
+        }
+
+        long integer(ObjectNode node, String path, String key, long dflt, long min, long max) {
+            if (node == null) {
+                return dflt;
+            }
+            JsonNode v = node.get(key);
+            if (v == null || v.isNull()) {
+                node.put(key, dflt);
+                return dflt;
+            }
+            if (!v.isIntegralNumber() && !(v.isNumber() && v.asDouble() == Math.rint(v.asDouble()))) {
+                err(p(path, key) + ": " + v + " must be an integer");
+                return dflt;
+            }
+            long x = v.asLong();
+            if (x < min || x > max) {
+                err(p(path, key) + ": " + x + " must be " + (max == Long.MAX_VALUE || max == Integer.MAX_VALUE
+                        ? ">= " + min : "between " + min + " and " + max));
+                return dflt;
+            }
+            return x;
+        }
+
+        double number(ObjectNode node, String path, String key, double dflt, double min, double max) {
+            if (node == null) {
+                return dflt;
+            }
+            JsonNode v = node.get(key);
+            if (v == null || v.isNull()) {
+                node.put(key, dflt);
+                return dflt;
+            }
+            if (!v.isNumber()) {
+                err(p(path, key) + ": " + v + " must be a number");
+                return dflt;
+            }
+            double x = v.asDouble();
+            if (!(x >= min && x <= max)) {
+                err(p(path, key) + ": " + x + " must be " + (max == Double.MAX_VALUE ? ">= " + min
+                        : "between " + min + " and " + max));
+                return dflt;
+            }
+            return x;
+        }
+
+        /** A number or null (NaN when absent or null). */
+        double optNumber(ObjectNode node, String path, String key) {
+            if (node == null) {
+                return Double.NaN;
+            }
+            JsonNode v = node.get(key);
+            if (v == null || v.isNull()) {
+                node.putNull(key);
+                return Double.NaN;
+            }
+            if (!v.isNumber()) {
+                err(p(path, key) + ": " + v + " must be a number or null");
+                return Double.NaN;
+            }
+            return v.asDouble();
+        }
+
+        boolean bool(ObjectNode node, String path, String key, boolean dflt) {
+            if (node == null) {
+                return dflt;
+            }
+            JsonNode v = node.get(key);
+            if (v == null || v.isNull()) {
+                node.put(key, dflt);
+                return dflt;
+            }
+            if (!v.isBoolean()) {
+                err(p(path, key) + ": " + v + " must be true or false");
+                return dflt;
+            }
+            return v.asBoolean();
+        }
+
+        long[] longs(ObjectNode node, String path, String key) {
+            JsonNode v = node.get(key);
+            if (v == null || v.isNull()) {
+                return new long[0];
+            }
+            if (!v.isArray()) {
+                err(p(path, key) + ": " + v + " must be a list of steps");
+                return new long[0];
+            }
+            ArrayNode a = (ArrayNode) v;
+            long[] out = new long[a.size()];
+            for (int i = 0; i < out.length; i++) {
+                if (!a.get(i).isIntegralNumber() || a.get(i).asLong() < 0) {
+                    err(p(path, key) + "[" + i + "]: " + a.get(i) + " must be a step >= 0");
+                    return new long[0];
+                }
+                out[i] = a.get(i).asLong();
+            }
+            return out;
+        }
+    }
+
+    /** A JSON mapper for tests and tools. */
+    static final ObjectMapper JSON = new ObjectMapper();
+}

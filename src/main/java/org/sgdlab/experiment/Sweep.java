@@ -1,0 +1,304 @@
+package org.sgdlab.experiment;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Consumer;
+
+/**
+ * A grid sweep over spec fields: the cartesian product of {@code --grid path=v1,v2,...} values (in
+ * the order given; the last grid varies fastest), each point a run in {@code SWEEP/runs/<id>}, the
+ * grid and the runs listed in {@code SWEEP/sweep.json}. Points are split over shards by index
+ * ({@code point % count == shard}), so a Slurm job array or a Kubernetes indexed Job covers every
+ * point exactly once. Running a sweep again skips completed runs and resumes interrupted ones.
+ */
+public final class Sweep {
+
+    /** One grid axis: a spec path and its values (YAML scalars as text). */
+    public record Axis(String path, List<String> values) {
+    }
+
+    /** One point of the grid: its id, index and overrides. */
+    public record Point(int index, String id, Map<String, String> params) {
+        public List<String> overrides() {
+            List<String> out = new ArrayList<>();
+            params.forEach((k, v) -> out.add(k + "=" + v));
+            return out;
+        }
+    }
+
+    private Sweep() {
+    }
+
+    /** Parses {@code path=v1,v2,...} (values may be YAML flow lists in brackets: {@code widths=[8,4],[16,4]}). */
+    public static Axis axis(String grid) {
+        int eq = grid.indexOf('=');
+        if (eq <= 0 || eq == grid.length() - 1) {
+            throw new IllegalArgumentException("--grid " + grid + ": expected path=v1,v2,... e.g. optimizer.lr=0.1,0.2");
+        }
+        String path = grid.substring(0, eq).trim();
+        List<String> values = new ArrayList<>();
+        String rest = grid.substring(eq + 1);
+        int depth = 0;
+        StringBuilder cur = new StringBuilder();
+        for (char c : rest.toCharArray()) {
+            if (c == '[' || c == '{') {
+                depth++;
+            } else if (c == ']' || c == '}') {
+                depth--;
+            }
+            if (c == ',' && depth == 0) {
+                values.add(cur.toString().trim());
+                cur.setLength(0);
+            } else {
+                cur.append(c);
+            }
+        }
+        values.add(cur.toString().trim());
+        if (values.stream().anyMatch(String::isEmpty)) {
+            throw new IllegalArgumentException("--grid " + grid + ": empty value in the list");
+        }
+        return new Axis(path, values);
+    }
+
+    /** All points of the grid, in order. */
+    public static List<Point> points(List<Axis> axes) {
+        List<Point> out = new ArrayList<>();
+        int total = 1;
+        for (Axis a : axes) {
+            total = Math.multiplyExact(total, a.values().size());
+        }
+        for (int i = 0; i < total; i++) {
+            Map<String, String> params = new LinkedHashMap<>();
+            int rem = i;
+            int[] idx = new int[axes.size()];
+            for (int k = axes.size() - 1; k >= 0; k--) {
+                int m = axes.get(k).values().size();
+                idx[k] = rem % m;
+                rem /= m;
+            }
+            for (int k = 0; k < axes.size(); k++) {
+                params.put(axes.get(k).path(), axes.get(k).values().get(idx[k]));
+            }
+            out.add(new Point(i, String.format(java.util.Locale.ROOT, "p%04d", i), params));
+        }
+        return out;
+    }
+
+    /** The points of shard {@code shard} of {@code count}. */
+    public static List<Point> shard(List<Point> all, int shard, int count) {
+        if (count < 1 || shard < 0 || shard >= count) {
+            throw new IllegalArgumentException("shard " + shard + "/" + count + ": need 0 <= shard < count and count >= 1");
+        }
+        return all.stream().filter(p -> p.index() % count == shard).toList();
+    }
+
+    /** Writes {@code sweep.json} (the grid and every run), the index the report and collect read. */
+    public static void writeIndex(Path sweepDir, String specFile, List<Axis> axes, List<Point> points) {
+        Map<String, Object> idx = new LinkedHashMap<>();
+        idx.put("name", sweepDir.getFileName().toString());
+        idx.put("spec", specFile);
+        Map<String, Object> grid = new LinkedHashMap<>();
+        for (Axis a : axes) {
+            List<Object> vs = new ArrayList<>();
+            for (String v : a.values()) {
+                vs.add(scalar(v));
+            }
+            grid.put(a.path(), vs);
+        }
+        idx.put("grid", grid);
+        List<Map<String, Object>> runs = new ArrayList<>();
+        for (Point p : points) {
+            Map<String, Object> r = new LinkedHashMap<>();
+            r.put("id", p.id());
+            Map<String, Object> ps = new LinkedHashMap<>();
+            p.params().forEach((k, v) -> ps.put(k, scalar(v)));
+            r.put("params", ps);
+            r.put("dir", "runs/" + p.id());
+            runs.add(r);
+        }
+        idx.put("runs", runs);
+        Json.writeAtomically(sweepDir.resolve("sweep.json"), Json.pretty(idx));
+    }
+
+    /** A YAML scalar's value (number, boolean, string, list). */
+    static Object scalar(String v) {
+        try {
+            JsonNode n = Spec.YAML.readTree(v);
+            return n == null ? v : Spec.plain(n);
+        } catch (IOException e) {
+            return v;
+        }
+    }
+
+    /** What happened to one point. */
+    public record PointResult(Point point, String status, String message) {
+    }
+
+    /**
+     * Runs (or resumes, or skips) the given points, {@code jobs} at a time. Spec errors of a point are
+     * reported for that point; the others still run.
+     */
+    public static List<PointResult> run(Path specFile, List<String> baseOverrides, Path sweepDir, List<Point> points,
+                                        int jobs, RunDirectory.Provenance prov, Consumer<String> log) {
+        List<PointResult> results = new ArrayList<>();
+        ExecutorService ex = Executors.newFixedThreadPool(Math.max(1, jobs));
+        try {
+            List<Future<PointResult>> fs = new ArrayList<>();
+            for (Point p : points) {
+                fs.add(ex.submit(() -> runPoint(specFile, baseOverrides, sweepDir, p, prov, log)));
+            }
+            for (Future<PointResult> f : fs) {
+                try {
+                    results.add(f.get());
+                } catch (Exception e) {
+                    throw new IllegalStateException("sweep point failed: " + e, e);
+                }
+            }
+        } finally {
+            ex.shutdown();
+        }
+        return results;
+    }
+
+    private static PointResult runPoint(Path specFile, List<String> baseOverrides, Path sweepDir, Point p,
+                                        RunDirectory.Provenance prov, Consumer<String> log) {
+        Path dir = sweepDir.resolve("runs").resolve(p.id());
+        JsonNode summary = RunDirectory.readJson(dir.resolve("summary.json"));
+        String status = summary == null ? null : summary.path("status").asText(null);
+        try {
+            if (status != null && !status.equals("running")) {
+                log.accept(p.id() + " " + p.params() + ": already " + status + ", skipped");
+                return new PointResult(p, status, "skipped");
+            }
+            RunDirectory.Outcome o;
+            if (status != null) {
+                log.accept(p.id() + " " + p.params() + ": resuming");
+                o = RunDirectory.resume(dir, null);
+            } else {
+                List<String> ov = new ArrayList<>(baseOverrides);
+                ov.addAll(p.overrides());
+                Spec spec = Spec.load(specFile, ov);
+                log.accept(p.id() + " " + p.params() + ": running");
+                o = RunDirectory.run(spec, dir, prov, null);
+            }
+            String st = o.result().status().id();
+            log.accept(p.id() + ": " + st + " at step " + o.result().steps());
+            return new PointResult(p, st, o.result().reason());
+        } catch (SpecException e) {
+            log.accept(p.id() + " " + p.params() + ": invalid spec\n" + e.getMessage());
+            return new PointResult(p, "invalid", e.getMessage());
+        } catch (RuntimeException e) {
+            log.accept(p.id() + " " + p.params() + ": failed: " + e);
+            return new PointResult(p, "failed", e.toString());
+        }
+    }
+
+    /**
+     * Merges the finished runs of a sweep into one CSV: id, the swept parameters, status, steps and
+     * the final metrics of each run (columns: the union over runs, in first-seen order).
+     */
+    public static String collect(Path sweepDir) {
+        JsonNode idx = RunDirectory.readJson(sweepDir.resolve("sweep.json"));
+        if (idx == null) {
+            throw new IllegalArgumentException(sweepDir + " is not a sweep directory (no readable sweep.json)");
+        }
+        List<String> paramKeys = new ArrayList<>();
+        idx.path("grid").fieldNames().forEachRemaining(paramKeys::add);
+        List<Map<String, Object>> rows = new ArrayList<>();
+        java.util.LinkedHashSet<String> metricKeys = new java.util.LinkedHashSet<>();
+        for (JsonNode r : idx.path("runs")) {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("id", r.path("id").asText());
+            for (String k : paramKeys) {
+                row.put(k, Spec.plain(r.path("params").path(k)));
+            }
+            JsonNode s = RunDirectory.readJson(sweepDir.resolve(r.path("dir").asText()).resolve("summary.json"));
+            row.put("status", s == null ? "missing" : s.path("status").asText());
+            row.put("steps", s == null ? null : Spec.plain(s.path("steps")));
+            if (s != null) {
+                s.path("final").fields().forEachRemaining(e -> {
+                    if (!e.getKey().equals("step")) {
+                        metricKeys.add(e.getKey());
+                        row.put("final_" + e.getKey(), Spec.plain(e.getValue()));
+                    }
+                });
+                row.put("spike_count", Spec.plain(s.path("spike_count")));
+            }
+            rows.add(row);
+        }
+        List<String> cols = new ArrayList<>(List.of("id"));
+        cols.addAll(paramKeys);
+        cols.addAll(List.of("status", "steps", "spike_count"));
+        for (String m : metricKeys) {
+            cols.add("final_" + m);
+        }
+        StringBuilder sb = new StringBuilder(String.join(",", cols)).append('\n');
+        for (Map<String, Object> row : rows) {
+            List<String> cells = new ArrayList<>();
+            for (String c : cols) {
+                Object v = row.get(c);
+                String cell = RunWriter.csv(v);
+                if (cell.contains(",") || cell.contains("\"")) {
+                    cell = "\"" + cell.replace("\"", "\"\"") + "\"";
+                }
+                cells.add(cell);
+            }
+            sb.append(String.join(",", cells)).append('\n');
+        }
+        return sb.toString();
+    }
+
+    /** A Slurm job-array script running one shard per array task. */
+    public static String slurmScript(Path sgdlab, Path specFile, List<String> grids, List<String> sets, Path out,
+                                     int points, int tasks) {
+        StringBuilder cmd = new StringBuilder(sgdlab.toString()).append(" sweep ").append(quote(specFile.toString()));
+        for (String g : grids) {
+            cmd.append(" --grid ").append(quote(g));
+        }
+        for (String s : sets) {
+            cmd.append(" --set ").append(quote(s));
+        }
+        cmd.append(" --out ").append(quote(out.toString()));
+        return "#!/bin/bash\n"
+                + "#SBATCH --job-name=sgdlab-sweep\n"
+                + "#SBATCH --array=0-" + (tasks - 1) + "\n"
+                + "#SBATCH --cpus-per-task=2\n"
+                + "#SBATCH --output=" + out + "/slurm-%A_%a.out\n"
+                + "# " + points + " grid points over " + tasks + " array tasks; each task runs the points with\n"
+                + "# index % SLURM_ARRAY_TASK_COUNT == SLURM_ARRAY_TASK_ID (sgdlab reads both variables).\n"
+                + "set -euo pipefail\n"
+                + cmd + "\n";
+    }
+
+    private static String quote(String s) {
+        return "'" + s.replace("'", "'\\''") + "'";
+    }
+
+    /** Distinct statuses of results, for a one-line summary. */
+    public static String tally(List<PointResult> rs) {
+        Map<String, Integer> m = new LinkedHashMap<>();
+        for (String s : new TreeSet<>(rs.stream().map(PointResult::status).toList())) {
+            m.put(s, (int) rs.stream().filter(r -> r.status().equals(s)).count());
+        }
+        return m.toString();
+    }
+
+    static void ensureDir(Path p) {
+        try {
+            Files.createDirectories(p);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
