@@ -15,7 +15,11 @@ public final class Diagnostics {
     private static final Map<String, Function<Map<String, Object>, Diagnostic<?>>> REGISTRY = new LinkedHashMap<>();
 
     static {
-        // filled as diagnostics land: REGISTRY.put(Sharpness.NAME, Sharpness::fromParams), ...
+        REGISTRY.put(NoiseCovariance.NAME, NoiseCovariance::fromParams);
+        REGISTRY.put(NoetherCharge.NAME, NoetherCharge::fromParams);
+        REGISTRY.put(LinearNetSymmetry.NAME, LinearNetSymmetry::fromParams);
+        REGISTRY.put(DlnSymmetry.NAME, DlnSymmetry::fromParams);
+        REGISTRY.put(SelfStabilization.NAME, SelfStabilization::fromParams);
     }
 
     private Diagnostics() {

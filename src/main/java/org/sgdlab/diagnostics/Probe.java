@@ -19,6 +19,11 @@ public interface Probe {
     /** theta_t (untraced). */
     Tensor theta();
 
+    /** theta_{t-1}, the iterate before the previous update, or null when it is not known (t = 0, or a measurement one step back). */
+    default Tensor previousTheta() {
+        return null;
+    }
+
     /** theta_0, the initial parameters. */
     Tensor theta0();
 

@@ -139,6 +139,9 @@ final class RunWriter implements RunListener {
         line.put("trigger", trigger);
         @SuppressWarnings("unchecked")
         Map<String, Object> fields = Json.MAPPER.convertValue(result, LinkedHashMap.class);
+        // wall-clock time goes to timing.jsonl (the trainer records it there), so identical runs give
+        // identical diagnostics files
+        fields.remove("seconds");
         line.putAll(fields);
         append("diagnostics/" + name + ".jsonl", Json.line(line));
         if (tb != null && trigger.equals("schedule")) {

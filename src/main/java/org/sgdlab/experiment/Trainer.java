@@ -317,7 +317,8 @@ public final class Trainer {
         }
 
         private Probe probe(long t, Tensor th, S st, int[] batch, double trainLoss) {
-            return new ProbeImpl(t, th, theta0, problem, batch, c.sampler().batchSize(), opt.lr(t), opt.threshold(t),
+            Tensor prev = th == theta && prevStep == t - 1 ? prevTheta : null;
+            return new ProbeImpl(t, th, theta0, prev, problem, batch, c.sampler().batchSize(), opt.lr(t), opt.threshold(t),
                     opt.beta(), opt.name(), st, trainLoss, c.seed(), shared);
         }
 
@@ -345,7 +346,8 @@ public final class Trainer {
         }
     }
 
-    private record ProbeImpl(long step, Tensor theta, Tensor theta0, Problem problem, int[] batchIdx, int batchSize,
+    private record ProbeImpl(long step, Tensor theta, Tensor theta0, Tensor previousTheta, Problem problem, int[] batchIdx,
+                             int batchSize,
                              double lr, double threshold, double beta, String optimizer, OptimizerState optimizerState,
                              double trainLoss, long seed, Map<String, Object> sharedMap) implements Probe {
         @Override

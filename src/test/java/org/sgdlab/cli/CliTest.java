@@ -1,0 +1,236 @@
+package org.sgdlab.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.File;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sgdlab.experiment.Sweep;
+
+/** The commands end to end on tiny specs, including a real SIGKILL and resume. */
+class CliTest {
+
+    @TempDir
+    Path tmp;
+
+    static final String SPEC = """
+            name: tiny
+            steps: 60
+            data: {name: digits, train_size: 120, test_size: 30}
+            model: {name: mlp, widths: [64, 8, 10]}
+            optimizer: {name: heavy-ball, lr: {name: linear-warmup, eta: 0.2, warmup_steps: 10}, beta: 0.5}
+            sampler: {name: epoch-shuffle, batch_size: 12}
+            train: {label_noise_std: 0.01}
+            diagnostics: {noise: {every: 20}}
+            outputs: {checkpoint_every: 20}
+            """;
+
+    record Out(int code, String out, String err) {
+    }
+
+    static synchronized Out cli(String... args) {
+        PrintStream o = System.out;
+        PrintStream e = System.err;
+        ByteArrayOutputStream bo = new ByteArrayOutputStream();
+        ByteArrayOutputStream be = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(bo, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(be, true, StandardCharsets.UTF_8));
+            int code = Main.run(args);
+            return new Out(code, bo.toString(StandardCharsets.UTF_8), be.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(o);
+            System.setErr(e);
+        }
+    }
+
+    private Path write(String name, String text) throws Exception {
+        Path p = tmp.resolve(name);
+        Files.writeString(p, text);
+        return p;
+    }
+
+    @Test
+    void runWritesTheRunDirectoryAndReport() throws Exception {
+        Path spec = write("tiny.yaml", SPEC);
+        Path dir = tmp.resolve("run");
+        Out r = cli("run", spec.toString(), "--out", dir.toString(), "--quiet");
+        assertEquals(0, r.code(), r.err());
+        for (String f : new String[] {"spec.yaml", "metrics.jsonl", "metrics.csv", "summary.json", "events.jsonl",
+            "report.html", "params.npz", "diagnostics/noise.jsonl", "timing.jsonl"}) {
+            if (!f.equals("events.jsonl")) {
+                assertTrue(Files.isRegularFile(dir.resolve(f)), f + " missing");
+            }
+        }
+        JsonNode summary = new ObjectMapper().readTree(dir.resolve("summary.json").toFile());
+        assertEquals("completed", summary.path("status").asText());
+        assertEquals(61, Files.readAllLines(dir.resolve("metrics.jsonl")).size());
+        assertEquals(62, Files.readAllLines(dir.resolve("metrics.csv")).size());
+        assertEquals(4, Files.readAllLines(dir.resolve("diagnostics/noise.jsonl")).size());   // 0, 20, 40, 60
+        String specYaml = Files.readString(dir.resolve("spec.yaml"));
+        assertTrue(specYaml.contains("blas:") && specYaml.contains("git:") && specYaml.contains("java:"), specYaml);
+        assertTrue(Files.readString(dir.resolve("metrics.jsonl")).indexOf("seconds") < 0, "no wall clock in metrics");
+        // the report command rebuilds it
+        Out rep = cli("report", dir.toString());
+        assertEquals(0, rep.code(), rep.err());
+    }
+
+    @Test
+    void badSpecsExitWithCodeTwoAndListEveryProblem() throws Exception {
+        Path spec = write("bad.yaml", SPEC.replace("heavy-ball", "adamw").replace("batch_size: 12", "batch_size: 0"));
+        Out r = cli("run", spec.toString(), "--out", tmp.resolve("x").toString());
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("optimizer.name: 'adamw' is not one of"), r.err());
+        assertTrue(r.err().contains("sampler.batch_size"), r.err());
+        assertEquals(2, cli("run", tmp.resolve("nope.yaml").toString()).code());
+        assertEquals(2, cli("run").code());
+    }
+
+    @Test
+    void specExampleAndCheck() throws Exception {
+        Out ex = cli("spec", "--example");
+        assertEquals(0, ex.code());
+        assertTrue(ex.out().contains("mse_convention"));
+        Path spec = write("tiny.yaml", SPEC);
+        Out chk = cli("spec", "--check", spec.toString(), "--set", "steps=5");
+        assertEquals(0, chk.code(), chk.err());
+        assertTrue(chk.out().contains("steps: 5") && chk.out().contains("eval_every: 1"), chk.out());
+    }
+
+    @Test
+    void resumeAfterSigkillGivesIdenticalMetrics() throws Exception {
+        String spec = SPEC.replace("steps: 60", "steps: 30000").replace("checkpoint_every: 20", "checkpoint_every: 200")
+                .replace("diagnostics: {noise: {every: 20}}", "diagnostics: {noise: {every: 500}}");
+        Path specFile = write("long.yaml", spec);
+        Path full = tmp.resolve("full");
+        Path killed = tmp.resolve("killed");
+        assertEquals(0, cli("run", specFile.toString(), "--out", full.toString(), "--quiet").code());
+        // a real process, killed with SIGKILL once it has written a checkpoint or two
+        String java = System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
+        List<String> cmd = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED"));
+        if (ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()) {
+            cmd.addAll(List.of("--add-modules", "jdk.incubator.vector"));
+        }
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(), "run", specFile.toString(),
+                "--out", killed.toString(), "--quiet"));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (System.nanoTime() < deadline && p.isAlive() && countCheckpoints(killed) < 2) {
+            Thread.sleep(20);
+        }
+        Thread.sleep(150);
+        assertTrue(p.isAlive(), "the run ended before it could be killed; make it longer");
+        p.destroyForcibly();                                  // SIGKILL on Linux
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        assertTrue(Files.readString(killed.resolve("summary.json")).contains("\"running\""));
+        long before = Files.readAllLines(killed.resolve("metrics.jsonl")).size();
+        assertTrue(before < 30001, "killed mid-run: " + before + " rows");
+        // the lock of the killed process is stale: resume takes it
+        Out r = cli("resume", killed.toString(), "--quiet", "--no-report");
+        assertEquals(0, r.code(), r.err());
+        assertEquals(-1, Files.mismatch(full.resolve("metrics.jsonl"), killed.resolve("metrics.jsonl")),
+                "metrics.jsonl differs from the uninterrupted run");
+        assertEquals(-1, Files.mismatch(full.resolve("metrics.csv"), killed.resolve("metrics.csv")),
+                () -> "metrics.csv differs:\n" + head(full.resolve("metrics.csv")) + "\n---\n" + head(killed.resolve("metrics.csv")));
+        assertEquals(-1, Files.mismatch(full.resolve("diagnostics/noise.jsonl"), killed.resolve("diagnostics/noise.jsonl")));
+        assertEquals(2, cli("resume", killed.toString()).code(), "a finished run has nothing to resume");
+    }
+
+    private static String head(Path f) {
+        try {
+            return String.join("\n", Files.readAllLines(f).subList(0, 3));
+        } catch (Exception e) {
+            return e.toString();
+        }
+    }
+
+    private static long countCheckpoints(Path run) throws Exception {
+        Path d = run.resolve("checkpoints");
+        if (!Files.isDirectory(d)) {
+            return 0;
+        }
+        try (var s = Files.list(d)) {
+            return s.filter(f -> f.toString().endsWith(".json")).count();
+        }
+    }
+
+    @Test
+    void sweepShardsCoverEveryPointOnceAndCollectMergesThem() throws Exception {
+        Path spec = write("s.yaml", SPEC.replace("steps: 60", "steps: 6").replace("checkpoint_every: 20", "checkpoint_every: 3"));
+        Path dir = tmp.resolve("sweep");
+        List<String> grid = List.of("optimizer.beta=0.0,0.5", "seed=1,2,3");
+        Set<String> seen = new HashSet<>();
+        for (int shard = 0; shard < 4; shard++) {
+            List<String> args = new ArrayList<>(List.of("sweep", spec.toString(), "--out", dir.toString(), "--shard",
+                    shard + "/4", "--no-report"));
+            for (String g : grid) {
+                args.add("--grid");
+                args.add(g);
+            }
+            Out o = cli(args.toArray(new String[0]));
+            assertEquals(0, o.code(), o.err());
+            for (String line : o.err().split("\n")) {
+                if (line.matches("p\\d{4} .*: running")) {
+                    assertTrue(seen.add(line.substring(0, 5)), "point run twice: " + line);
+                }
+            }
+        }
+        assertEquals(6, seen.size(), "every grid point exactly once: " + seen);
+        List<Sweep.Point> pts = Sweep.points(List.of(Sweep.axis(grid.get(0)), Sweep.axis(grid.get(1))));
+        int covered = 0;
+        for (int s = 0; s < 4; s++) {
+            covered += Sweep.shard(pts, s, 4).size();
+        }
+        assertEquals(6, covered);
+        Out c = cli("collect", dir.toString(), "--out", "-");
+        assertEquals(0, c.code(), c.err());
+        String[] rows = c.out().split("\n");
+        assertEquals(7, rows.length, c.out());
+        assertTrue(rows[0].startsWith("id,optimizer.beta,seed,status,steps"), rows[0]);
+        // running the sweep again skips the finished runs
+        List<String> again = new ArrayList<>(List.of("sweep", spec.toString(), "--out", dir.toString(), "--no-report"));
+        for (String g : grid) {
+            again.add("--grid");
+            again.add(g);
+        }
+        Out o = cli(again.toArray(new String[0]));
+        assertEquals(0, o.code(), o.err());
+        assertEquals(6, o.err().split("skipped", -1).length - 1, o.err());
+        Out slurm = cli("sweep", spec.toString(), "--out", dir.toString(), "--grid", grid.get(0), "--grid", grid.get(1),
+                "--emit-slurm", tmp.resolve("job.sh").toString(), "--shard-count", "3");
+        assertEquals(0, slurm.code(), slurm.err());
+        assertTrue(Files.readString(tmp.resolve("job.sh")).contains("#SBATCH --array=0-2"));
+    }
+
+    @Test
+    void diagnoseOnSavedWeightsEqualsTheLoggedValue() throws Exception {
+        Path spec = write("d.yaml", SPEC.replace("diagnostics: {noise: {every: 20}}",
+                "diagnostics: {noise: {every: 20, top_k: 2}}"));
+        Path dir = tmp.resolve("drun");
+        assertEquals(0, cli("run", spec.toString(), "--out", dir.toString(), "--quiet").code());
+        List<String> lines = Files.readAllLines(dir.resolve("diagnostics/noise.jsonl"));
+        JsonNode last = new ObjectMapper().readTree(lines.get(lines.size() - 1));
+        assertEquals(60, last.path("step").asLong());
+        Out d = cli("diagnose", "--spec", spec.toString(), "--params", dir.resolve("params.npz").toString(), "--step", "60",
+                "--json");
+        assertEquals(0, d.code(), d.err());
+        JsonNode got = new ObjectMapper().readTree(d.out());
+        assertEquals(last.path("noise_trace").asDouble(), got.path("noise").path("noise_trace").asDouble(),
+                1e-12 * Math.abs(last.path("noise_trace").asDouble()));
+        assertEquals(last.path("noise_eig").get(0).asDouble(), got.path("noise").path("noise_eig").get(0).asDouble(),
+                1e-6 * Math.abs(last.path("noise_eig").get(0).asDouble()));
+    }
+}

@@ -1,0 +1,85 @@
+package org.sgdlab.experiment;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Spec validation: every problem at once, each with path, value and what is allowed. */
+class SpecTest {
+
+    static final String GOOD = """
+            name: t
+            steps: 10
+            data: {name: digits, train_size: 50, test_size: 10}
+            model: {name: mlp, widths: [64, 8, 10]}
+            optimizer: {name: sgd, lr: 0.1}
+            sampler: {name: epoch-shuffle, batch_size: 10}
+            """;
+
+    @Test
+    void aValidSpecResolvesDefaults() {
+        Spec s = Spec.parse(GOOD, "x", List.of());
+        assertEquals("t", s.built().name());
+        assertEquals(10, s.built().config().steps());
+        assertEquals("half", s.resolved().path("loss").path("mse_convention").asText());
+        assertEquals(1, s.resolved().path("train").path("eval_every").asInt());
+        assertTrue(s.resolved().path("meta").path("loss").asText().contains("1/2"), "the convention is in the header");
+        assertTrue(s.yaml().contains("mse_convention: half"));
+        // the resolved spec validates again and builds the same thing
+        Spec again = Spec.parse(s.yaml(), "y", List.of());
+        assertEquals(s.resolved().toString(), again.resolved().toString());
+    }
+
+    @Test
+    void everyProblemIsReportedAtOnce() {
+        String bad = """
+                steps: -3
+                data: {name: digits, train_size: 50}
+                model: {name: mlp, widths: [64, 8, 10]}
+                optimizer: {name: adamw, lr: 0.1}
+                loss: {name: mse, mse_convention: quarter}
+                sampler: {name: epoch-shuffle}
+                colour: blue
+                """;
+        SpecException e = assertThrows(SpecException.class, () -> Spec.parse(bad, "x", List.of()));
+        List<String> p = e.problems();
+        assertTrue(has(p, "steps: -3 must be >= 0"), p.toString());
+        assertTrue(has(p, "optimizer.name: 'adamw' is not one of [gd, sgd, heavy-ball, polyak, nesterov]"), p.toString());
+        assertTrue(has(p, "loss.mse_convention: 'quarter' is not one of [half, plain]"), p.toString());
+        assertTrue(has(p, "sampler.batch_size: missing"), p.toString());
+        assertTrue(has(p, "colour: unknown field"), p.toString());
+        assertTrue(p.size() >= 5);
+    }
+
+    @Test
+    void overridesApplyBeforeValidation() {
+        Spec s = Spec.parse(GOOD, "x", List.of("optimizer.lr=0.3", "model.widths=[64, 4, 10]", "train.eval_every=2"));
+        assertEquals(0.3, s.built().config().optimizer().lr(0), 0);
+        assertEquals(2, s.built().config().evalEvery());
+        assertEquals(64 * 4 + 4 + 4 * 10 + 10, s.built().config().problem().model().numParams());
+        SpecException e = assertThrows(SpecException.class, () -> Spec.parse(GOOD, "x", List.of("optimizer.name=adamw")));
+        assertTrue(e.getMessage().contains("optimizer.name: 'adamw'"), e.getMessage());
+        assertThrows(SpecException.class, () -> Spec.parse(GOOD, "x", List.of("nonsense")));
+    }
+
+    @Test
+    void aModelThatDoesNotFitTheDataIsAnError() {
+        SpecException e = assertThrows(SpecException.class, () -> Spec.parse(GOOD, "x", List.of("model.widths=[10, 8, 10]")));
+        assertTrue(e.getMessage().contains("model: does not fit the data"), e.getMessage());
+    }
+
+    @Test
+    void unknownDiagnosticListsTheKnownOnes() {
+        SpecException e = assertThrows(SpecException.class,
+                () -> Spec.parse(GOOD + "diagnostics: {curvature_magic: {every: 5}}\n", "x", List.of()));
+        assertTrue(e.getMessage().contains("diagnostics.curvature_magic: unknown diagnostic 'curvature_magic'; known: ["),
+                e.getMessage());
+    }
+
+    private static boolean has(List<String> problems, String prefix) {
+        return problems.stream().anyMatch(s -> s.startsWith(prefix));
+    }
+}
