@@ -26,7 +26,8 @@ import org.sgdlab.tensor.Tensor;
  *
  * <p>Record: {@code batchKernelEig} (top k of K-bar_B, default k = 1), {@code batchCritRatio} c_t,
  * {@code lr} eta_t, {@code batchSize} b, {@code batchLoss} L_B, {@code batchLossTop} L_B,top (top-k
- * eigenspace), the method, convergence, JVPs/VJPs and seconds.
+ * eigenspace), the eigensolver {@code method}, how the {@code kernel} was formed (closed-form, jacobian,
+ * matrix-free), convergence, JVPs/VJPs and seconds.
  */
 public final class BatchKernel implements Diagnostic<BatchKernel.Result> {
 
@@ -58,7 +59,8 @@ public final class BatchKernel implements Diagnostic<BatchKernel.Result> {
 
     /** One measurement (see the class comment). */
     public record Result(double[] batchKernelEig, double batchCritRatio, double lr, int batchSize, double batchLoss,
-                         double batchLossTop, String method, boolean converged, long jvps, long vjps, double seconds) {
+                         double batchLossTop, String method, String kernel, boolean converged, long jvps, long vjps,
+                         double seconds) {
     }
 
     private final Config config;
@@ -118,11 +120,11 @@ public final class BatchKernel implements Diagnostic<BatchKernel.Result> {
         if (sp == null || !Ntk.finite(sp.values())) {
             Arrays.fill(eig, Double.NaN);
             return new Result(eig, Double.NaN, probe.lr(), b, batchLoss, Double.NaN, sp == null ? "none" : sp.method(),
-                    false, op.jvps(), op.vjps(), (System.nanoTime() - t0) * 1e-9);
+                    sp == null ? "none" : sp.assembly(), false, op.jvps(), op.vjps(), (System.nanoTime() - t0) * 1e-9);
         }
         System.arraycopy(sp.values(), 0, eig, 0, eig.length);
         double top = LossSplit.of(r, sp.vectors(), config.k(), c / b).top();
         return new Result(eig, CriticalLearningRate.batchCriticalRatio(probe.lr(), eig[0]), probe.lr(), b, batchLoss,
-                top, sp.method(), sp.converged(), op.jvps(), op.vjps(), (System.nanoTime() - t0) * 1e-9);
+                top, sp.method(), sp.assembly(), sp.converged(), op.jvps(), op.vjps(), (System.nanoTime() - t0) * 1e-9);
     }
 }

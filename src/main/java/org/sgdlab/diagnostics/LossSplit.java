@@ -1,6 +1,7 @@
 package org.sgdlab.diagnostics;
 
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -55,7 +56,7 @@ public final class LossSplit {
 
     /**
      * The splits for every s in {@code dims}, as the map {@code loss_top_<s> -> L_top,s, loss_rest_<s> ->
-     * L_rest,s} in the order of {@code dims} (the keys of QUANTITIES.md Q10.2).
+     * L_rest,s} in the order of {@code dims} (the keys of QUANTITIES.md Q10.2), unmodifiable.
      */
     public static Map<String, Double> keyed(Tensor r, List<Tensor> vectors, int[] dims, double cOverN) {
         Map<String, Double> out = new LinkedHashMap<>();
@@ -64,7 +65,7 @@ public final class LossSplit {
             out.put(topKey(s), sp.top());
             out.put(restKey(s), sp.rest());
         }
-        return out;
+        return Collections.unmodifiableMap(out);
     }
 
     /** {@code loss_top_<s>}. */

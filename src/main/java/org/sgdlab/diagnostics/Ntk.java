@@ -2,6 +2,7 @@ package org.sgdlab.diagnostics;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,7 +27,8 @@ import org.sgdlab.tensor.Tensor;
  * <p>Record: {@code ntkEig} (top k of K-bar), {@code ntkResidual}, {@code lossSplit} — a map
  * {@code loss_top_<s>, loss_rest_<s>} for each configured s (written as a nested object), also
  * readable with {@link Result#lossTop(int)} — the loss L, {@code etaCrit} = 2/lambda_1, the number
- * of samples n and kernel dimension nk, the method, convergence, VJPs/JVPs and seconds. The top
+ * of samples n and kernel dimension nk, the eigensolver {@code method} (dense, lanczos), how the
+ * {@code kernel} was formed (closed-form, jacobian, matrix-free), convergence, VJPs/JVPs and seconds. The top
  * {@code max(k, max s)} eigenvectors ([nk] each) are published under {@value #EIGENVECTORS}.
  */
 public final class Ntk implements Diagnostic<Ntk.Result> {
@@ -100,8 +102,8 @@ public final class Ntk implements Diagnostic<Ntk.Result> {
      * {@code loss_top_1, loss_rest_1, loss_top_3, ...}.
      */
     public record Result(double[] ntkEig, double[] ntkResidual, Map<String, Double> lossSplit, double loss,
-                         double etaCrit, int n, int dim, String method, boolean converged, long jvps, long vjps,
-                         double seconds) {
+                         double etaCrit, int n, int dim, String method, String kernel, boolean converged, long jvps,
+                         long vjps, double seconds) {
 
         /** L_top,s (NaN if s was not configured). */
         public double lossTop(int s) {
@@ -191,8 +193,8 @@ public final class Ntk implements Diagnostic<Ntk.Result> {
                 split.put(LossSplit.restKey(s), Double.NaN);
             }
             published = List.of();
-            return new Result(kEig, kRes, split, loss, Double.NaN, n, nk, sp == null ? "none" : sp.method(), false,
-                    op.jvps(), op.vjps(), (System.nanoTime() - t0) * 1e-9);
+            return new Result(kEig, kRes, Collections.unmodifiableMap(split), loss, Double.NaN, n, nk, sp == null ? "none" : sp.method(),
+                    sp == null ? "none" : sp.assembly(), false, op.jvps(), op.vjps(), (System.nanoTime() - t0) * 1e-9);
         }
         System.arraycopy(sp.values(), 0, kEig, 0, kEig.length);
         System.arraycopy(sp.residuals(), 0, kRes, 0, kRes.length);
@@ -202,7 +204,7 @@ public final class Ntk implements Diagnostic<Ntk.Result> {
             warm = sp.vectors();
         }
         return new Result(kEig, kRes, split, loss, CriticalLearningRate.etaCrit(kEig[0]), n, nk, sp.method(),
-                sp.converged(), op.jvps(), op.vjps(), (System.nanoTime() - t0) * 1e-9);
+                sp.assembly(), sp.converged(), op.jvps(), op.vjps(), (System.nanoTime() - t0) * 1e-9);
     }
 
     @Override

@@ -15,6 +15,7 @@ import org.sgdlab.linalg.SymmetricEigen;
 import org.sgdlab.nn.Loss;
 import org.sgdlab.nn.Model;
 import org.sgdlab.nn.SquaredLoss;
+import org.sgdlab.nn.TwoLayerNtk;
 import org.sgdlab.tensor.Tensor;
 
 /**
@@ -32,7 +33,8 @@ import org.sgdlab.tensor.Tensor;
  *
  * <p>Two ways to use it:
  * <ul>
- *   <li>{@link #matrix()}: the explicit Jacobian J {@code [nk, p]} built in blocks of
+ *   <li>{@link #matrix()}: for the two-layer NTK network ({@link TwoLayerNtk}) a closed form (Q10.1: "a closed
+ *       form is cheap"); otherwise the explicit Jacobian J {@code [nk, p]} built in blocks of
  *       {@link #JACOBIAN_BLOCK} samples (one forward pass and {@code block * k} VJPs per block, so
  *       the autodiff graph stays small), then K-bar = scale J J^T by one matrix product. Needs
  *       {@code nk p} doubles (Q10.1: keep it below about 2e7).</li>
@@ -190,10 +192,77 @@ public final class NtkOperator {
         return Tensor.of(j, n * k, p);
     }
 
-    /** The dense K-bar = scale J J^T {@code [nk, nk]}, from {@link #jacobian()} and one product, symmetrised. */
+    /**
+     * The dense K-bar = scale J J^T {@code [nk, nk]}, symmetrised: by the closed form of {@link #closedForm}
+     * for the two-layer NTK network, else from {@link #jacobian()} and one matrix product.
+     */
     public Tensor matrix() {
+        if (model instanceof TwoLayerNtk net) {
+            return closedForm(net);
+        }
         Tensor j = jacobian();
         Tensor kk = j.matmul(j, false, true);                                      // [nk, p] @ [p, nk] -> [nk, nk]
+        return kk.add(kk.transpose()).mul(0.5 * scale);
+    }
+
+    /** How {@link #matrix()} assembles the kernel: {@code closed-form} or {@code jacobian}. */
+    public String assembly() {
+        return model instanceof TwoLayerNtk ? "closed-form" : "jacobian";
+    }
+
+    /**
+     * The kernel of the two-layer network f_a(x) = sum_i A_ai s(z_i) / sqrt(m), z = W x / sqrt(d) [+ b]
+     * (Q10.5) in closed form (derived from the gradients A_ai: s(z_i)/sqrt(m); W_i: A_ai s'(z_i) x /
+     * sqrt(md); b_i: A_ai s'(z_i)/sqrt(m)):
+     *
+     * <pre>
+     *   K_{(x,a),(x',b)} = delta_ab (1/m) sum_i s(z_i) s(z'_i)
+     *                    + (1/m) sum_i A_ai A_bi s'(z_i) s'(z'_i) (x.x'/d [+ 1 with a bias])
+     * </pre>
+     *
+     * O(n^2 m k^2) instead of O(n^2 m d k^2); s' by autodiff of the activation (ReLU: 1/2 at 0, as in
+     * the network's own gradients).
+     */
+    private Tensor closedForm(TwoLayerNtk net) {
+        int d = net.inputDim();
+        int m = net.width();
+        Tensor xf = x.reshape(n, d);
+        Tensor w = net.layout().view(theta, "0.weight");                           // [m, d]
+        Tensor a = net.layout().view(theta, "2.weight");                           // [k, m]
+        boolean bias = net.layout().contains("0.bias");
+        Tensor z = xf.matmul(w, false, true).mul(1 / Math.sqrt(d));                // [n, d] @ [d, m] -> [n, m]
+        if (bias) {
+            z = z.add(net.layout().view(theta, "0.bias"));
+        }
+        var act = net.activation();
+        Tensor s = act.apply(z);                                                   // [n, m]
+        Tensor ds = Autodiff.grad(zz -> act.apply(zz).sum(), z);                   // s'(z) [n, m]
+        Tensor gram = s.matmul(s, false, true).mul(1.0 / m);                       // [n, m] @ [m, n] -> [n, n]
+        Tensor xx = xf.matmul(xf, false, true).mul(1.0 / d);                       // [n, n]
+        if (bias) {
+            xx = xx.add(1.0);
+        }
+        int nk = n * k;
+        double[] out = new double[nk * nk];
+        Tensor[] da = new Tensor[k];
+        for (int o = 0; o < k; o++) {
+            da[o] = ds.mul(a.slice(0, o, o + 1));                                   // [n, m] * [1, m]
+        }
+        for (int o1 = 0; o1 < k; o1++) {
+            for (int o2 = 0; o2 < k; o2++) {
+                Tensor h = da[o1].matmul(da[o2], false, true).mul(1.0 / m).mul(xx);  // [n, m] @ [m, n] -> [n, n]
+                if (o1 == o2) {
+                    h = h.add(gram);
+                }
+                double[] hv = h.toArray();
+                for (int i = 0; i < n; i++) {
+                    for (int j = 0; j < n; j++) {
+                        out[(i * k + o1) * nk + j * k + o2] = hv[i * n + j];
+                    }
+                }
+            }
+        }
+        Tensor kk = Tensor.of(out, nk, nk);
         return kk.add(kk.transpose()).mul(0.5 * scale);
     }
 
@@ -239,8 +308,9 @@ public final class NtkOperator {
      * @param eigensolver {@code auto} (dense when nk &lt;= denseMax, else Lanczos), {@code dense} or
      *                    {@code lanczos}
      * @param denseMax    largest nk for the dense symmetric eigensolver under {@code auto} (default 1000)
-     * @param maxJacobianEntries largest nk p for an explicit Jacobian (default 2e7); above it the kernel is
-     *                    matrix-free (the dense path then assembles K-bar from nk products)
+     * @param maxJacobianEntries largest nk p for an explicit Jacobian (nk^2 for the closed form of the two-layer
+     *                    network; default 2e7); above it the kernel is matrix-free (the dense path then
+     *                    assembles K-bar from nk products); 0 = always matrix-free
      * @param tol         Lanczos relative tolerance (default 1e-6)
      * @param maxDim      Lanczos Krylov dimension per cycle (default 50)
      */
@@ -291,11 +361,12 @@ public final class NtkOperator {
     /**
      * The top {@code values.length} eigenpairs of a kernel, descending: unit {@code vectors} ([nk] each),
      * {@code residuals} ||K-bar u - lambda u|| (explicit on the dense path, Lanczos estimates otherwise),
-     * {@code method} ({@code dense} or {@code lanczos}), {@code explicit} whether J was formed, operator
+     * {@code method} ({@code dense} or {@code lanczos}), {@code assembly} ({@code closed-form}, {@code jacobian}
+     * or {@code matrix-free}), operator
      * {@code applications}.
      */
     record Spectrum(double[] values, List<Tensor> vectors, double[] residuals, boolean converged, String method,
-                    boolean explicit, long applications) {
+                    String assembly, long applications) {
     }
 
     /** The top {@code count} eigenpairs of this kernel under {@code solver}. */
@@ -304,13 +375,14 @@ public final class NtkOperator {
         int kk = Math.max(1, Math.min(count, dim));
         boolean dense = solver.eigensolver().equals("dense")
                 || (solver.eigensolver().equals("auto") && dim <= solver.denseMax());
-        boolean explicit = (long) dim * p <= solver.maxJacobianEntries();
+        // memory of the assembled route: J (nk p doubles), or only K-bar (nk^2) for the closed form
+        boolean explicit = (long) dim * (model instanceof TwoLayerNtk ? dim : p) <= solver.maxJacobianEntries();
         if (explicit) {
             Tensor kbar = matrix();
             if (!Ntk.finite(kbar)) {
                 double[] nan = new double[kk];
                 Arrays.fill(nan, Double.NaN);
-                return new Spectrum(nan, List.of(), nan.clone(), false, dense ? "dense" : "lanczos", true, 0);
+                return new Spectrum(nan, List.of(), nan.clone(), false, dense ? "dense" : "lanczos", assembly(), 0);
             }
             if (dense) {
                 SymmetricEigen.Result e = SymmetricEigen.decompose(kbar);
@@ -322,18 +394,18 @@ public final class NtkOperator {
                     vs.add(u);
                     res[i] = kbar.matmul(u).addScaled(u, -vals[i]).norm();          // [nk, nk] @ [nk] -> [nk]
                 }
-                return new Spectrum(vals, List.copyOf(vs), res, e.converged(), "dense", true, 0);
+                return new Spectrum(vals, List.copyOf(vs), res, e.converged(), "dense", assembly(), 0);
             }
             Lanczos.Result r = Lanczos.topK(LinearOperator.symmetric(kbar), lanczosConfig(kk, solver), rng,
                     usable(warm, dim));
-            return new Spectrum(r.eigenvalues(), r.eigenvectors(), r.residuals(), r.converged(), "lanczos", true,
+            return new Spectrum(r.eigenvalues(), r.eigenvectors(), r.residuals(), r.converged(), "lanczos", assembly(),
                     r.applications());
         }
         CountingOperator op = operator().counting();
         Lanczos.Result r = dense ? Lanczos.dense(op, kk)
                 : Lanczos.topK(op, lanczosConfig(kk, solver), rng, usable(warm, dim));
         return new Spectrum(r.eigenvalues(), r.eigenvectors(), r.residuals(), r.converged(), dense ? "dense" : "lanczos",
-                false, op.applications());
+                "matrix-free", op.applications());
     }
 
     private static Lanczos.Config lanczosConfig(int kk, Solver s) {

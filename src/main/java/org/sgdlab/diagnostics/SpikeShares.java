@@ -103,6 +103,16 @@ public final class SpikeShares {
     }
 
     /**
+     * Whether a spike is a catapult (Q12, GD): it returned ({@code end != null}) and the kernel shrank,
+     * {@code lambda_1(K-bar(end)) < lambda_1(K-bar(onset))} with {@code eta lambda_1(K-bar(end)) < 2}
+     * (Lewkowycz et al.; precursor arXiv 2205.11787). For momentum runs pass the Hessian sharpness for
+     * the lambdas and the optimizer's threshold as {@code 2/eta}, i.e. {@code eta = 2 / threshold}.
+     */
+    public static boolean catapult(SpikeDetector.Spike spike, double lambdaOnset, double lambdaEnd, double eta) {
+        return spike.end() != null && lambdaEnd < lambdaOnset && eta * lambdaEnd < 2;
+    }
+
+    /**
      * max_spike_ratio = max over t &gt;= 1 of L_t / max(min_{s &lt; t} L_s, 1e-8 L_0) (Q12). Non-finite losses
      * are skipped (divergence is reported elsewhere); NaN for fewer than two finite values.
      */

@@ -135,6 +135,9 @@ class NtkTest {
         Ntk ntk = new Ntk(new Ntk.Config(n * k, new int[] {1}, 0, NtkOperator.Solver.defaults()));
         Ntk.Result res = ntk.measure(StaticProbe.of(problem, theta));
         assertEquals("dense", res.method());
+        assertEquals("jacobian", res.kernel());
+        assertEquals(0, res.jvps());
+        assertEquals(n * k, res.vjps(), "explicit J: one VJP per sample and output");
         assertTrue(res.converged());
         for (int i = 0; i < n * k; i++) {
             assertEquals(gn[i], res.ntkEig()[i], 1e-12 * gn[0], "eigenvalue " + i);
@@ -215,8 +218,8 @@ class NtkTest {
         assertTrue(b.converged());
         assertTrue(b.jvps() > 0 && b.vjps() > 0, "matrix-free products are counted");
         assertEquals(b.jvps(), b.vjps());
-        assertEquals(0, a.jvps());
-        assertEquals(n, a.vjps(), "explicit J: one VJP per sample and output");
+        assertEquals("closed-form", a.kernel());
+        assertEquals("matrix-free", b.kernel());
         for (int i = 0; i < 3; i++) {
             assertEquals(a.ntkEig()[i], b.ntkEig()[i], 1e-9 * a.ntkEig()[0]);
         }
@@ -271,6 +274,16 @@ class NtkTest {
                 }
                 assertEquals(s / m, km.get(a, b), 1e-13);
             }
+        }
+        // and the closed form equals J J^T of the generic Jacobian, also with a bias, tanh and two outputs
+        for (TwoLayerNtk variant : List.of(net, TwoLayerNtk.of(d, m).withActivation(Activation.TANH).withBias(true)
+                .withBiasInit(org.sgdlab.nn.Init.normal(1)).withOutputs(2), TwoLayerNtk.of(d, m).withOutputs(3))) {
+            Tensor th = variant.init(r);
+            NtkOperator op = NtkOperator.of(variant, th, x, 0.25, 4);
+            assertEquals("closed-form", op.assembly());
+            Tensor j = Autodiff.jacobian(t -> variant.apply(t, x), th);
+            assertClose(j.matmul(j, false, true).mul(0.25), op.matrix(), 1e-13, variant.describe());
+            assertClose(op.operator().toMatrix(), op.matrix(), 1e-13, variant.describe() + " matrix-free");
         }
     }
 
