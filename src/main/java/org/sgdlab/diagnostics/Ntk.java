@@ -193,8 +193,9 @@ public final class Ntk implements Diagnostic<Ntk.Result> {
                 split.put(LossSplit.restKey(s), Double.NaN);
             }
             published = List.of();
-            return new Result(kEig, kRes, Collections.unmodifiableMap(split), loss, Double.NaN, n, nk, sp == null ? "none" : sp.method(),
-                    sp == null ? "none" : sp.assembly(), false, op.jvps(), op.vjps(), (System.nanoTime() - t0) * 1e-9);
+            return new Result(kEig, kRes, Collections.unmodifiableMap(split), loss, Double.NaN, n, nk,
+                    sp == null ? "none" : sp.method(), sp == null ? "none" : sp.assembly(), false, op.jvps(), op.vjps(),
+                    (System.nanoTime() - t0) * 1e-9);
         }
         System.arraycopy(sp.values(), 0, kEig, 0, kEig.length);
         System.arraycopy(sp.residuals(), 0, kRes, 0, kRes.length);
