@@ -246,7 +246,11 @@ public final class ActivationDensity {
 
     /** Number of hidden (activation) layers of {@code model}. */
     public static int hiddenCount(Model model) {
-        return activationPositions(serial(model, "hidden layers")).length;
+        return hiddenCount(model, "hidden layers");
+    }
+
+    static int hiddenCount(Model model, String field) {
+        return activationPositions(serial(model, field)).length;
     }
 
     /**
@@ -286,15 +290,14 @@ public final class ActivationDensity {
             pre.add(new ArrayList<>());
         }
         List<Model> layers = s.layers();
-        for (int lo = 0; lo < Math.max(n, 1); lo += chunk) {
-            int hi = (int) Math.min(n, (long) lo + chunk);
-            Tensor h = n <= chunk ? x : x.slice(0, lo, hi);
+        for (int lo = 0; lo == 0 || lo < n; lo += chunk) {
+            Tensor in = n <= chunk ? x : x.slice(0, lo, (int) Math.min(n, (long) lo + chunk));
+            Tensor h = in;
             Tensor[] outs = new Tensor[deepest + 1];
             for (int i = 0; i <= deepest; i++) {
                 h = layers.get(i).apply(s.layerParams(th, i), h);
                 outs[i] = h;
             }
-            Tensor in = n <= chunk ? x : x.slice(0, lo, hi);
             for (int k = 0; k < ls.length; k++) {
                 int p = pos[ls[k] - 1];
                 post.get(k).add(flat(outs[p]));

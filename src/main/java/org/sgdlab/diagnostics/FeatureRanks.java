@@ -122,8 +122,8 @@ public final class FeatureRanks implements Diagnostic<FeatureRanks.Result> {
         Problem problem = probe.problem();
         Model model = problem.model();
         Dataset d = inputs(problem, config.inputs(), config.count(), NAME);
-        int[] ls = config.layers().resolve(ActivationDensity.hiddenCount(model), "diagnostics." + NAME + ".layers",
-                model);
+        int[] ls = config.layers().resolve(ActivationDensity.hiddenCount(model, "diagnostics." + NAME + ".layers"),
+                "diagnostics." + NAME + ".layers", model);
         List<ActivationDensity.Features> fs = ActivationDensity.features(model, probe.theta(), d.x(), ls, false,
                 problem.physicalBatch(), "diagnostics." + NAME + ".layers");
         List<Layer> out = new ArrayList<>();

@@ -197,8 +197,8 @@ public final class FeatureSparsity implements Diagnostic<FeatureSparsity.Result>
         if (config.examples() > 0 && config.examples() < train.size()) {
             train = train.first(config.examples());
         }
-        int[] ls = config.layers().resolve(ActivationDensity.hiddenCount(model), "diagnostics." + NAME + ".layers",
-                model);
+        int[] ls = config.layers().resolve(ActivationDensity.hiddenCount(model, "diagnostics." + NAME + ".layers"),
+                "diagnostics." + NAME + ".layers", model);
         List<ActivationDensity.Features> fs = ActivationDensity.features(model, probe.theta(), train.x(), ls, false,
                 problem.physicalBatch(), "diagnostics." + NAME + ".layers");
         double thr = config.effectiveThreshold();

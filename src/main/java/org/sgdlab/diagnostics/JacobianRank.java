@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.random.RandomGenerator;
 import org.sgdlab.autodiff.Autodiff;
-import org.sgdlab.data.Dataset;
 import org.sgdlab.linalg.Svd;
 import org.sgdlab.nn.DiagonalLinearNet;
 import org.sgdlab.nn.Model;

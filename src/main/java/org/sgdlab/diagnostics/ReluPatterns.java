@@ -86,7 +86,7 @@ public final class ReluPatterns implements Diagnostic<ReluPatterns.Result> {
             train = train.first(config.examples());
         }
         String field = "diagnostics." + NAME + ".layers";
-        int[] ls = config.layers().resolve(ActivationDensity.hiddenCount(model), field, model);
+        int[] ls = config.layers().resolve(ActivationDensity.hiddenCount(model, field), field, model);
         List<ActivationDensity.Features> now = ActivationDensity.features(model, probe.theta(), train.x(), ls, true,
                 problem.physicalBatch(), field);
         List<ActivationDensity.Features> init = ActivationDensity.features(model, probe.theta0(), train.x(), ls, true,
