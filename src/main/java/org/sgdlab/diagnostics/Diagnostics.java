@@ -20,6 +20,15 @@ public final class Diagnostics {
         REGISTRY.put(LinearNetSymmetry.NAME, LinearNetSymmetry::fromParams);
         REGISTRY.put(DlnSymmetry.NAME, DlnSymmetry::fromParams);
         REGISTRY.put(SelfStabilization.NAME, SelfStabilization::fromParams);
+        REGISTRY.put(Ntk.NAME, Ntk::fromParams);
+        REGISTRY.put(BatchKernel.NAME, BatchKernel::fromParams);
+        REGISTRY.put(AgopAlignment.NAME, AgopAlignment::fromParams);
+        REGISTRY.put(FeatureSparsity.NAME, FeatureSparsity::fromParams);
+        REGISTRY.put(FeatureRanks.NAME, FeatureRanks::fromParams);
+        REGISTRY.put(JacobianRank.NAME, JacobianRank::fromParams);
+        REGISTRY.put(ReluPatterns.NAME, ReluPatterns::fromParams);
+        REGISTRY.put(Norms.NAME, Norms::fromParams);
+        REGISTRY.put(UpdateEigCos.NAME, UpdateEigCos::fromParams);
     }
 
     private Diagnostics() {

@@ -142,7 +142,15 @@ final class RunWriter implements RunListener {
         // wall-clock time goes to timing.jsonl (the trainer records it there), so identical runs give
         // identical diagnostics files
         fields.remove("seconds");
-        line.putAll(fields);
+        // a map of numbers (e.g. the NTK loss split) is flattened to top-level keys (loss_top_1, ...)
+        for (Map.Entry<String, Object> e : fields.entrySet()) {
+            if (e.getValue() instanceof Map<?, ?> m && !m.isEmpty()
+                    && m.values().stream().allMatch(v -> v == null || v instanceof Number)) {
+                m.forEach((k, v) -> line.put(String.valueOf(k), v));
+            } else {
+                line.put(e.getKey(), e.getValue());
+            }
+        }
         append("diagnostics/" + name + ".jsonl", Json.line(line));
         if (tb != null && trigger.equals("schedule")) {
             Map<String, Double> scalars = new LinkedHashMap<>();
