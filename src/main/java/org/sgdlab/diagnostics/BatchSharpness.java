@@ -28,7 +28,8 @@ import org.sgdlab.tensor.Tensor;
  *   <li>{@code authors}: the EoSS code's rule ({@code calculate_averaged_grad_H_grad}): from N = minDraws + 1
  *       on, stop when the delta-method SE of the ratio of means computed with divisor N - 1 is
  *       {@code < relTol |R|}; the reported value is still the mean of ratios.</li>
- *   <li>fixed-M ({@code draws = M > 0}): exactly M batches, no rule (the reference runs used M = 64).</li>
+ *   <li>fixed-M ({@code draws = M > 0}): exactly M batches are drawn (skipped ones included), no rule (the
+ *       reference runs used M = 64).</li>
  * </ul>
  * Reported (Q7.2 step 3): {@code batchSharpness = mean(q)} with {@code batchSharpnessSe = SE_q}; the ratio of
  * means {@code R = x̄/ȳ} with its delta-method standard error

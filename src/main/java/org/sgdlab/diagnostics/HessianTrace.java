@@ -13,7 +13,8 @@ import org.sgdlab.tensor.Rng;
  * Hutchinson's estimator {@code (1/M) sum_j z_j^T H z_j} with Rademacher probes {@code z_j} from this
  * diagnostic's {@code probes} stream, {@code SE = sd/sqrt(M)}, adaptive: stop when {@code SE <= 0.01 |mean|}
  * after at least 20 probes, at most 256 (the EoSS code's {@code --hessian-trace}); or a fixed number of
- * probes. Reference: Hutchinson, "A stochastic estimator of the trace of the influence matrix for Laplacian
+ * probes. The {@code probes} stream is drawn from by the {@code random_n} subset first, then by the probes
+ * ({@link Hutchinson#rademacher} order). Reference: Hutchinson, "A stochastic estimator of the trace of the influence matrix for Laplacian
  * smoothing splines", Commun. Statist. Simul. Comput. 18(3), 1989.
  */
 public final class HessianTrace implements Diagnostic<HessianTrace.Result> {

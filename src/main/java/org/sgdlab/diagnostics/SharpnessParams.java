@@ -83,7 +83,7 @@ final class SharpnessParams {
         boolean ok = Double.isFinite(x) && (openLo ? x > lo : x >= lo) && x <= hi;
         if (!ok) {
             throw new IllegalArgumentException(String.format(Locale.ROOT, "%s must be a finite number %s %s%s, got %s",
-                    key(k), openLo ? ">" : ">=", fmt(lo), hi == Double.POSITIVE_INFINITY ? "" : " and <= " + fmt(hi), v));
+                    key(k), openLo ? ">" : ">=", fmt(lo), hi >= Double.MAX_VALUE ? "" : " and <= " + fmt(hi), v));
         }
         return x;
     }

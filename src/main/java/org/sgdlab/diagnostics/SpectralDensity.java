@@ -18,7 +18,8 @@ import org.sgdlab.tensor.Rng;
  * {@code sigma = 0.01 (max node - min node)}, on 1000 grid points over
  * {@code [min node - 5 sigma, max node + 5 sigma]}; phi integrates to 1 (times p: eigenvalue counts). Also the
  * SLQ trace estimate {@code p (1/n_v) sum_l sum_k w_k^(l) theta_k^(l)} and its standard error over the probes.
- * Defaults n_v = 10, m = 80 (capped at p). The Hessian is that of the sharpness subset ({@link Subset}).
+ * Defaults n_v = 10, m = 80 (capped at p). The Hessian is that of the sharpness subset ({@link Subset}); the
+ * {@code probes} stream is drawn from by the {@code random_n} subset first, then by the Rademacher probes.
  */
 public final class SpectralDensity implements Diagnostic<SpectralDensity.Result> {
 
