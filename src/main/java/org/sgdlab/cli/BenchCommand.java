@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
 
 /** {@code sgdlab bench ...}: performance benchmarks (never part of the unit tests). */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Run performance benchmarks.",
-        subcommands = {BenchCommand.Engine.class})
+        subcommands = {BenchCommand.Engine.class, BenchCommand.LanczosCmd.class})
 final class BenchCommand implements Callable<Integer> {
 
     @picocli.CommandLine.Spec
@@ -58,6 +58,30 @@ final class BenchCommand implements Callable<Integer> {
                 System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(r));
             } else {
                 EngineReport.print(r, System.out);
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "lanczos", mixinStandardHelpOptions = true,
+            description = {"Warm-started vs cold-started Lanczos across a training run: GD on the eos network",
+                "(digits, tanh MLP 64-128-128-10, eta = 0.2), sharpness every 20 steps measured both ways;",
+                "prints HVPs per sharpness measurement for each."})
+    static final class LanczosCmd implements Callable<Integer> {
+        @Option(names = "--quick", description = "300 steps instead of 1500.")
+        boolean quick;
+
+        @Option(names = "--json", description = "Print JSON.")
+        boolean json;
+
+        @Override
+        public Integer call() {
+            Map<String, Object> r = org.sgdlab.bench.LanczosBench.run(quick);
+            if (json) {
+                System.out.println(org.sgdlab.experiment.Json.pretty(r));
+            } else {
+                r.forEach((k, v) -> System.out.println(k + ": " + (v instanceof java.util.Map || v instanceof java.util.List
+                        ? org.sgdlab.experiment.Json.line(v) : v)));
             }
             return 0;
         }

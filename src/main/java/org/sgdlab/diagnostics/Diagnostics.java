@@ -15,6 +15,13 @@ public final class Diagnostics {
     private static final Map<String, Function<Map<String, Object>, Diagnostic<?>>> REGISTRY = new LinkedHashMap<>();
 
     static {
+        REGISTRY.put(Sharpness.NAME, Sharpness::fromParams);
+        REGISTRY.put(BatchSharpness.NAME, BatchSharpness::fromParams);
+        REGISTRY.put(MiniBatchSharpness.NAME, MiniBatchSharpness::fromParams);
+        REGISTRY.put(StepSharpness.NAME, StepSharpness::fromParams);
+        REGISTRY.put(Gni.NAME, Gni::fromParams);
+        REGISTRY.put(HessianTrace.NAME, HessianTrace::fromParams);
+        REGISTRY.put(SpectralDensity.NAME, SpectralDensity::fromParams);
         REGISTRY.put(NoiseCovariance.NAME, NoiseCovariance::fromParams);
         REGISTRY.put(NoetherCharge.NAME, NoetherCharge::fromParams);
         REGISTRY.put(LinearNetSymmetry.NAME, LinearNetSymmetry::fromParams);

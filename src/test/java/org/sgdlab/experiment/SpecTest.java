@@ -79,6 +79,25 @@ class SpecTest {
                 e.getMessage());
     }
 
+    @Test
+    void theAnnotatedExampleValidatesAndDocumentsEveryResolvedField() throws Exception {
+        String text;
+        try (var in = Spec.class.getResourceAsStream("/org/sgdlab/experiment/example-spec.yaml")) {
+            text = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+        Spec s = Spec.parse(text, "example", List.of());
+        assertEquals(1500, s.built().config().steps());
+        // every field the resolver fills in (outside the free-form registries and meta) appears in the example
+        var tree = s.resolved();
+        for (String section : List.of("train", "stop", "events", "outputs", "loss", "sampler")) {
+            tree.path(section).fieldNames().forEachRemaining(k ->
+                    assertTrue(text.contains(k + ":"), "example-spec.yaml does not document " + section + "." + k));
+        }
+        for (String top : List.of("name", "seed", "steps")) {
+            assertTrue(text.contains(top + ":"), top);
+        }
+    }
+
     private static boolean has(List<String> problems, String prefix) {
         return problems.stream().anyMatch(s -> s.startsWith(prefix));
     }
