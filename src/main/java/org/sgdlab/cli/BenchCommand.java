@@ -80,8 +80,8 @@ final class BenchCommand implements Callable<Integer> {
             if (json) {
                 System.out.println(org.sgdlab.experiment.Json.pretty(r));
             } else {
-                r.forEach((k, v) -> System.out.println(k + ": " + (v instanceof java.util.Map || v instanceof java.util.List
-                        ? org.sgdlab.experiment.Json.line(v) : v)));
+                r.forEach((k, v) -> System.out.println(k + ": " + (v instanceof Number || v instanceof String
+                        || v instanceof Boolean ? v : org.sgdlab.experiment.Json.line(v))));
             }
             return 0;
         }

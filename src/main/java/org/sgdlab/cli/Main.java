@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 /** The {@code sgdlab} command line. Exit codes: 0 ok, 1 failure, 2 bad input. */
 @Command(name = "sgdlab", mixinStandardHelpOptions = true, versionProvider = Version.Provider.class,
         description = "A laboratory for the training dynamics of (stochastic) gradient descent.",
-        subcommands = {RunCommand.class, ResumeCommand.class, SweepCommand.class, CollectCommand.class,
+        subcommands = {DemoCommand.class, StudyCommand.class, RunCommand.class, ResumeCommand.class, SweepCommand.class, CollectCommand.class,
             ReportCommand.class, DiagnoseCommand.class, SpecCommand.class, InfoCommand.class, BenchCommand.class},
         footer = {"", "Also (handled by the ./sgdlab launcher):",
             "  test      Run the test suite (Maven + JUnit) on the same JDK."})

@@ -115,6 +115,49 @@ public final class RunDirectory implements AutoCloseable {
         }
     }
 
+    /**
+     * Records a run built in code (a study's run) into {@code dir}: the same files as a spec run
+     * except that {@code spec.yaml} describes the run (model, loss, optimizer, data, seed) instead of
+     * being a re-runnable spec; no checkpoints or TensorBoard files.
+     */
+    public static Outcome record(Path dir, String name, TrainConfig config, RunListener extra) {
+        try (RunDirectory rd = new RunDirectory(dir)) {
+            rd.clear();                      // a study re-run replaces its runs
+            Map<String, Object> d = new LinkedHashMap<>();
+            d.put("name", name);
+            d.put("programmatic", "built by a study in code; this file describes it and cannot be re-run with 'sgdlab run'");
+            d.put("seed", config.seed());
+            d.put("steps", config.steps());
+            d.put("model", config.problem().model().describe());
+            d.put("loss", config.problem().loss().describe());
+            d.put("optimizer", config.optimizer().describe());
+            d.put("sampler", config.sampler().name() + ", batch size " + config.sampler().batchSize());
+            d.put("train_data", config.problem().train().name() + " (" + config.problem().train().size() + " examples)");
+            List<String> diags = new ArrayList<>();
+            config.diagnostics().forEach(x -> diags.add(x.diagnostic().name() + " every " + x.every()));
+            d.put("diagnostics", diags);
+            Json.writeAtomically(dir.resolve("spec.yaml"), Spec.toYaml(Json.MAPPER.valueToTree(d)));
+            Spec.Outputs o = new Spec.Outputs(0, 1, false, false, 10.0);
+            Map<String, Object> base = new LinkedHashMap<>();
+            base.put("name", name);
+            RunWriter w = new RunWriter(dir, o, Trainer.columns(config), base, 0.0);
+            RunResult r;
+            try {
+                r = Trainer.run(config, extra == null ? w : RunListener.all(w, extra));
+            } catch (RuntimeException | Error e) {
+                w.flush(true);
+                w.writeSummary(Status.FAILED, -1, e.toString(), null);
+                w.close();
+                throw e;
+            }
+            w.close();
+            if (r.theta() != null) {
+                org.sgdlab.nn.ParamsIO.save(dir.resolve("params.npz"), config.problem().model().layout(), r.theta());
+            }
+            return new Outcome(dir, r);
+        }
+    }
+
     /** Continues the run in {@code dir} from its last checkpoint (or from the start if it has none). */
     public static Outcome resume(Path dir, RunListener extra) {
         if (!Files.isRegularFile(dir.resolve("spec.yaml"))) {
@@ -166,6 +209,20 @@ public final class RunDirectory implements AutoCloseable {
             org.sgdlab.nn.ParamsIO.save(dir.resolve("params.npz"), cfg.problem().model().layout(), r.theta());
         }
         return new Outcome(dir, r);
+    }
+
+    /** Deletes everything in the directory but the lock. */
+    private void clear() {
+        try (Stream<Path> s = Files.walk(dir)) {
+            List<Path> all = s.sorted(java.util.Comparator.reverseOrder()).toList();
+            for (Path p : all) {
+                if (!p.equals(dir) && !p.getFileName().toString().equals(".lock")) {
+                    Files.delete(p);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot clear " + dir, e);
+        }
     }
 
     /** Drops every streamed line whose step is at or after {@code step} (files rewritten atomically). */

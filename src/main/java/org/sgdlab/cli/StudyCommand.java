@@ -1,0 +1,68 @@
+package org.sgdlab.cli;
+
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.sgdlab.studies.Studies;
+import org.sgdlab.studies.Study;
+import org.sgdlab.studies.StudyContext;
+import org.sgdlab.studies.StudyRunner;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code sgdlab study NAME}: run a built-in paper reproduction and print its verdicts. */
+@Command(name = "study", mixinStandardHelpOptions = true,
+        description = {"Run a built-in study (a paper's phenomenon, measured the paper's way) and print a verdict per claim.",
+            "Exit code 0 when every gate passes, 1 otherwise. 'sgdlab study --list' shows the studies."})
+final class StudyCommand implements Callable<Integer> {
+
+    @Parameters(index = "0", arity = "0..1", paramLabel = "NAME")
+    String name;
+
+    @Option(names = "--list", description = "List the studies with their papers, claims and runtimes.")
+    boolean list;
+
+    @Option(names = "--quick", description = "The quick variant (minutes; the one the test suite runs).")
+    boolean quick;
+
+    @Option(names = "--seed", defaultValue = "0", description = "Base seed from which every run's seeds derive (default 0: "
+            + "the calibrated reference seeds).")
+    long seed;
+
+    @Option(names = "--seeds", defaultValue = "0", description = "Number of seeds where a study uses several (default: the "
+            + "study's own count).")
+    int seeds;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Output directory (default: studies/<name>[-quick]).")
+    Path out;
+
+    @Option(names = "--data", defaultValue = "digits", description = "eos and eoss: digits (calibrated), fashion-mnist, or "
+            + "synthetic.")
+    String data;
+
+    @Option(names = "--jobs", defaultValue = "2", description = "Independent runs executed at once (default 2).")
+    int jobs;
+
+    @Option(names = "--no-save-runs", description = "Do not write a run directory per training run.")
+    boolean noSaveRuns;
+
+    @Override
+    public Integer call() throws Exception {
+        if (list || name == null) {
+            System.out.printf(Locale.ROOT, "%-18s %-10s %-10s %s%n", "study", "quick", "full", "paper: claim");
+            for (Study s : Studies.all()) {
+                System.out.printf(Locale.ROOT, "%-18s %-10s %-10s %s: %s%n", s.name(), s.quickRuntime(), s.fullRuntime(),
+                        s.paper(), s.claim());
+            }
+            return 0;
+        }
+        if (!java.util.List.of("digits", "fashion-mnist", "synthetic").contains(data)) {
+            throw new IllegalArgumentException("--data '" + data + "' is not one of [digits, fashion-mnist, synthetic]");
+        }
+        Study s = Studies.byName(name);
+        Path dir = out != null ? out : Path.of("studies", s.name() + (quick ? "-quick" : ""));
+        StudyContext ctx = new StudyContext(quick, seed, seeds, dir, data, jobs, !noSaveRuns, System.err::println);
+        return StudyRunner.run(s, ctx, System.out).passed() ? 0 : 1;
+    }
+}
