@@ -27,7 +27,7 @@ public record TrainConfig(Problem problem, Optimizer<? extends OptimizerState> o
                           long steps, long seed, Tensor theta0, int evalEvery, int testEvery, double lossGoal,
                           double accuracyGoal, double divergenceLoss, double divergenceParam, double labelNoiseStd,
                           double spikeKappa, long checkpointEvery, boolean fullGradNorm,
-                          List<Scheduled> diagnostics) {
+                          List<Scheduled> diagnostics, Controller controller) {
 
     public TrainConfig {
         if (problem == null || optimizer == null || sampler == null) {
@@ -72,25 +72,34 @@ public record TrainConfig(Problem problem, Optimizer<? extends OptimizerState> o
     /** A copy with a different optimizer (e.g. a forked run with another learning rate). */
     public TrainConfig withOptimizer(Optimizer<? extends OptimizerState> o) {
         return new TrainConfig(problem, o, sampler, steps, seed, theta0, evalEvery, testEvery, lossGoal, accuracyGoal,
-                divergenceLoss, divergenceParam, labelNoiseStd, spikeKappa, checkpointEvery, fullGradNorm, diagnostics);
+                divergenceLoss, divergenceParam, labelNoiseStd, spikeKappa, checkpointEvery, fullGradNorm, diagnostics,
+                controller);
     }
 
     /** A copy with other diagnostics. */
     public TrainConfig withDiagnostics(List<Scheduled> d) {
         return new TrainConfig(problem, optimizer, sampler, steps, seed, theta0, evalEvery, testEvery, lossGoal, accuracyGoal,
-                divergenceLoss, divergenceParam, labelNoiseStd, spikeKappa, checkpointEvery, fullGradNorm, d);
+                divergenceLoss, divergenceParam, labelNoiseStd, spikeKappa, checkpointEvery, fullGradNorm, d, controller);
+    }
+
+    /** A copy with a controller that may change the optimizer during the run (see {@link Controller}). */
+    public TrainConfig withController(Controller c) {
+        return new TrainConfig(problem, optimizer, sampler, steps, seed, theta0, evalEvery, testEvery, lossGoal, accuracyGoal,
+                divergenceLoss, divergenceParam, labelNoiseStd, spikeKappa, checkpointEvery, fullGradNorm, diagnostics, c);
     }
 
     /** A copy with another step count. */
     public TrainConfig withSteps(long s) {
         return new TrainConfig(problem, optimizer, sampler, s, seed, theta0, evalEvery, testEvery, lossGoal, accuracyGoal,
-                divergenceLoss, divergenceParam, labelNoiseStd, spikeKappa, checkpointEvery, fullGradNorm, diagnostics);
+                divergenceLoss, divergenceParam, labelNoiseStd, spikeKappa, checkpointEvery, fullGradNorm, diagnostics,
+                controller);
     }
 
     /** A copy starting from other parameters. */
     public TrainConfig withTheta0(Tensor t) {
         return new TrainConfig(problem, optimizer, sampler, steps, seed, t, evalEvery, testEvery, lossGoal, accuracyGoal,
-                divergenceLoss, divergenceParam, labelNoiseStd, spikeKappa, checkpointEvery, fullGradNorm, diagnostics);
+                divergenceLoss, divergenceParam, labelNoiseStd, spikeKappa, checkpointEvery, fullGradNorm, diagnostics,
+                controller);
     }
 
     /** Fluent construction with documented defaults. */
@@ -112,6 +121,7 @@ public record TrainConfig(Problem problem, Optimizer<? extends OptimizerState> o
         private long checkpointEvery;
         private boolean fullGradNorm;
         private final List<Scheduled> diagnostics = new ArrayList<>();
+        private Controller controller;
 
         private Builder(Problem problem, Optimizer<? extends OptimizerState> optimizer, BatchSampler sampler) {
             this.problem = problem;
@@ -194,6 +204,12 @@ public record TrainConfig(Problem problem, Optimizer<? extends OptimizerState> o
             return this;
         }
 
+        /** Changes the optimizer during the run (e.g. milestone-adaptive learning rates). */
+        public Builder controller(Controller c) {
+            controller = c;
+            return this;
+        }
+
         public Builder diagnostic(Scheduled s) {
             diagnostics.add(s);
             return this;
@@ -202,7 +218,8 @@ public record TrainConfig(Problem problem, Optimizer<? extends OptimizerState> o
         public TrainConfig build() {
             int te = testEvery >= 0 ? testEvery : (problem.test() != null ? evalEvery : 0);
             return new TrainConfig(problem, optimizer, sampler, steps, seed, theta0, evalEvery, te, lossGoal, accuracyGoal,
-                    divergenceLoss, divergenceParam, labelNoiseStd, spikeKappa, checkpointEvery, fullGradNorm, diagnostics);
+                    divergenceLoss, divergenceParam, labelNoiseStd, spikeKappa, checkpointEvery, fullGradNorm, diagnostics,
+                controller);
         }
     }
 }

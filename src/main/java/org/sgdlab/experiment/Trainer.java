@@ -73,7 +73,7 @@ public final class Trainer {
 
     private static final class Loop<S extends OptimizerState> {
         private final TrainConfig c;
-        private final Optimizer<S> opt;
+        private Optimizer<S> opt;
         private final RunListener out;
         private final Problem problem;
         private final List<String> columns;
@@ -194,6 +194,9 @@ public final class Trainer {
                     break;
                 }
                 int[] batch = c.sampler().batch(t);
+                if (c.controller() != null) {
+                    adjust(t, batch, trainLoss, row);
+                }
                 if (eval && detector != null) {
                     spikes(t, trainLoss, batch);
                 }
@@ -255,6 +258,20 @@ public final class Trainer {
                     detector == null ? List.of() : detector.all());
             out.finished(r);
             return r;
+        }
+
+        @SuppressWarnings("unchecked")
+        private void adjust(long t, int[] batch, double trainLoss, Map<String, Object> row) {
+            Optimizer<? extends OptimizerState> next = c.controller().adjust(probe(t, theta, state, batch, trainLoss), opt);
+            if (next != opt) {
+                if (!next.name().equals(opt.name())) {
+                    throw new IllegalStateException("controller: may change the schedule, not the optimizer ("
+                            + opt.name() + " -> " + next.name() + ")");
+                }
+                opt = (Optimizer<S>) next;
+                row.put("lr", opt.lr(t));
+                row.put("threshold", opt.threshold(t));
+            }
         }
 
         private void timing(long t, long t0) {

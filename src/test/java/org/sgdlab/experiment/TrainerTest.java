@@ -154,6 +154,21 @@ class TrainerTest {
     }
 
     @Test
+    void aControllerCanChangeTheScheduleMidRun() {
+        Problem p = digits(100);
+        var s = Samplers.create(Samplers.EPOCH_SHUFFLE, 100, 10, 1);
+        MetricsLog piecewise = new MetricsLog();
+        MetricsLog controlled = new MetricsLog();
+        Trainer.run(TrainConfig.builder(p, Optimizers.sgd(Schedules.piecewise(new long[] {10}, new double[] {0.3, 0.1})), s)
+                .steps(25).build(), piecewise);
+        Trainer.run(TrainConfig.builder(p, Optimizers.sgd(Schedules.constant(0.3)), s).steps(25)
+                .controller((probe, opt) -> probe.step() == 10 ? opt.withSchedule(Schedules.constant(0.1)) : opt)
+                .build(), controlled);
+        assertEquals(piecewise.rows(), controlled.rows());
+        assertEquals(0.1, (Double) controlled.rows().get(10).get("lr"), 0.0);
+    }
+
+    @Test
     void resumeFromACheckpointReproducesTheRows() {
         Problem p = digits(150);
         List<Checkpoint> cks = new ArrayList<>();
