@@ -75,6 +75,34 @@ public final class ActivationDensity {
             return new Layers("list", l);
         }
 
+        /**
+         * The run-spec value of {@code key}: {@code "last"}, {@code "all"} (any case), one hidden-layer index
+         * >= 1 or a list of them; {@code def} when absent.
+         */
+        static Layers read(DiagnosticParams p, String key, Layers def) {
+            if (!p.has(key)) {
+                return def;
+            }
+            Object v = p.get(key);
+            if (v instanceof String s && (s.trim().equalsIgnoreCase("last") || s.trim().equalsIgnoreCase("all"))) {
+                return s.trim().equalsIgnoreCase("last") ? LAST : ALL;
+            }
+            String allowed = "\"last\", \"all\", a hidden-layer index >= 1 or a list of them";
+            List<?> items = v instanceof List<?> l ? l : List.of(v);
+            if (items.isEmpty()) {
+                throw p.invalid(key, allowed);
+            }
+            int[] idx = new int[items.size()];
+            for (int i = 0; i < idx.length; i++) {
+                Long x = DiagnosticParams.asInteger(items.get(i));
+                if (x == null || x < 1 || x > Integer.MAX_VALUE) {
+                    throw p.invalid(key, allowed);
+                }
+                idx[i] = x.intValue();
+            }
+            return of(idx);
+        }
+
         /** The indices for a model with {@code hidden} hidden layers; {@code field} names the config key. */
         int[] resolve(int hidden, String field, Model model) {
             if (hidden == 0) {

@@ -1,6 +1,8 @@
 package org.sgdlab.diagnostics;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import org.sgdlab.data.Dataset;
@@ -109,10 +111,12 @@ public final class AgopAlignment implements Diagnostic<AgopAlignment.Result> {
 
     /** From run-spec parameters: {@code target} (a synthetic target key or auto), {@code test}, {@code eigenvalues}. */
     public static AgopAlignment fromParams(Map<String, Object> params) {
-        NtkParams p = new NtkParams(NAME, params, "target", "test", "eigenvalues");
+        DiagnosticParams p = DiagnosticParams.of(NAME, params).requireKnown("target", "test", "eigenvalues");
         Config d = Config.defaults();
-        return new AgopAlignment(new Config(p.string("target", d.target(), "auto or " + TrueAgop.targets()),
-                p.bool("test", d.test()), p.integer("eigenvalues", d.eigenvalues(), ">= 0")));
+        List<String> targets = new ArrayList<>(List.of(AUTO));
+        targets.addAll(TrueAgop.targets());
+        return new AgopAlignment(new Config(p.choice("target", d.target(), targets), p.bool("test", d.test()),
+                p.integer("eigenvalues", d.eigenvalues(), 0, Integer.MAX_VALUE)));
     }
 
     public Config config() {

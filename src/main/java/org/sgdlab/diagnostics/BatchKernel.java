@@ -1,6 +1,5 @@
 package org.sgdlab.diagnostics;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -82,11 +81,8 @@ public final class BatchKernel implements Diagnostic<BatchKernel.Result> {
      * {@code max_jacobian_entries}, {@code tol}, {@code max_dim}.
      */
     public static BatchKernel fromParams(Map<String, Object> params) {
-        List<String> keys = new ArrayList<>(List.of("k"));
-        keys.addAll(List.of(NtkOperator.Solver.KEYS));
-        NtkParams p = new NtkParams(NAME, params, keys.toArray(new String[0]));
-        return new BatchKernel(new Config(p.integer("k", 1, "number of eigenvalues >= 1"),
-                NtkOperator.Solver.fromParams(p)));
+        DiagnosticParams p = DiagnosticParams.of(NAME, params).requireKnown(NtkOperator.Solver.withKeys("k"));
+        return new BatchKernel(new Config(p.integer("k", 1, 1, Integer.MAX_VALUE), NtkOperator.Solver.read(p)));
     }
 
     public Config config() {

@@ -156,21 +156,21 @@ public final class BatchSharpness implements Diagnostic<BatchSharpness.Result> {
      * {@code mini_bs_rel_tol}, {@code mini_bs_tol}, {@code mini_bs_warm_start}.
      */
     public static BatchSharpness fromParams(Map<String, Object> params) {
-        SharpnessParams p = new SharpnessParams(NAME, params, KEYS);
+        DiagnosticParams p = DiagnosticParams.of(NAME, params).requireKnown(KEYS);
         Config d = Config.DEFAULT;
         int min = p.integer("min_draws", d.minDraws(), 2, Integer.MAX_VALUE);
         boolean mini = p.bool("mini_bs", false);
         if (!mini) {
             for (String k : KEYS) {
                 if (k.startsWith("mini_bs_") && p.has(k)) {
-                    throw new IllegalArgumentException(p.key(k) + " is set but mini_bs is off; set mini_bs: true");
+                    throw new IllegalArgumentException(p.field(k) + " is set but mini_bs is off; set mini_bs: true");
                 }
             }
         }
         return new BatchSharpness(new Config(p.integer("batch_size", d.batchSize(), 0, Integer.MAX_VALUE),
                 p.integer("draws", d.draws(), 0, Integer.MAX_VALUE), min,
                 p.integer("max_draws", Math.max(d.maxDraws(), min), min, Integer.MAX_VALUE),
-                p.real("rel_tol", d.relTol(), 0, false, Double.MAX_VALUE), p.choice("stopping", d.stopping(), STOPPING),
+                p.number("rel_tol", d.relTol(), 0, Double.MAX_VALUE), p.choice("stopping", d.stopping(), STOPPING),
                 mini ? MiniBatchSharpness.parse(p, "mini_bs_", MiniBatchSharpness.Config.SIMULTANEOUS) : null));
     }
 

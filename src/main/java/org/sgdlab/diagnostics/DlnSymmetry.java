@@ -66,10 +66,10 @@ public final class DlnSymmetry implements Diagnostic<DlnSymmetry.Result> {
 
     /** Snake_case parameters {@code u_block}, {@code v_block}, {@code tau}. */
     public static DlnSymmetry fromParams(Map<String, Object> params) {
-        SymmetryParams p = SymmetryParams.of(NAME, params, KEYS);
+        DiagnosticParams p = DiagnosticParams.of(NAME, params).requireKnown(KEYS);
         Config d = Config.defaults();
         return new DlnSymmetry(new Config(p.string("u_block", d.uBlock()), p.string("v_block", d.vBlock()),
-                p.real("tau", d.tau(), 0, Double.MAX_VALUE)));
+                p.number("tau", d.tau(), 0, Double.MAX_VALUE)));
     }
 
     public Config config() {
@@ -110,7 +110,7 @@ public final class DlnSymmetry implements Diagnostic<DlnSymmetry.Result> {
      * {@code beta -> mean_i l(x_i^T beta, y_i)} at {@code beta} ({@code [dim]}).
      */
     public static Tensor betaGradient(Loss loss, Dataset d, Tensor beta) {
-        Tensor x = SymmetryParams.inputs(d);
+        Tensor x = d.flattenX().x();                                   // [n, d]
         Tensor y = d.y();
         int dim = beta.size();
         return Autodiff.grad(b -> loss.perExample(x.matmul(b.reshape(dim, 1)), y).mean(), beta);   // [n, d] @ [d, 1]

@@ -54,14 +54,14 @@ public final class FeatureRanks implements Diagnostic<FeatureRanks.Result> {
             }
             checkInputs(NAME, inputs, List.of("train", "test"));
             if (count < -1) {
-                throw FeatureSparsityParams.bad("diagnostics." + NAME + ".count", count,
+                throw DiagnosticParams.invalid("diagnostics." + NAME + ".count", count,
                         ">= 0 (0 = all) or num_params");
             }
             if (!(lpExponent > 0) || !Double.isFinite(lpExponent)) {
-                throw FeatureSparsityParams.bad("diagnostics." + NAME + ".lp_exponent", lpExponent, "finite and > 0");
+                throw DiagnosticParams.invalid("diagnostics." + NAME + ".lp_exponent", lpExponent, "finite and > 0");
             }
             if (!(l0Threshold >= 0) || !Double.isFinite(l0Threshold)) {
-                throw FeatureSparsityParams.bad("diagnostics." + NAME + ".l0_threshold", l0Threshold, "finite and >= 0");
+                throw DiagnosticParams.invalid("diagnostics." + NAME + ".l0_threshold", l0Threshold, "finite and >= 0");
             }
         }
 
@@ -100,11 +100,25 @@ public final class FeatureRanks implements Diagnostic<FeatureRanks.Result> {
      * "num_params"), {@code lp_exponent}, {@code l0_threshold}.
      */
     public static FeatureRanks fromParams(Map<String, Object> params) {
-        FeatureSparsityParams p = FeatureSparsityParams.of(NAME, params, "layers", "inputs", "count", "lp_exponent",
+        DiagnosticParams p = DiagnosticParams.of(NAME, params).requireKnown("layers", "inputs", "count", "lp_exponent",
                 "l0_threshold");
-        return new FeatureRanks(new Config(p.layers("layers", ActivationDensity.Layers.LAST),
-                p.choice("inputs", "train", List.of("train", "test")), p.count("count", 0),
-                p.number("lp_exponent", 0.1), p.number("l0_threshold", 0.1)));
+        return new FeatureRanks(new Config(ActivationDensity.Layers.read(p, "layers", ActivationDensity.Layers.LAST),
+                p.choice("inputs", "train", List.of("train", "test")), readCount(p, "count", 0),
+                p.number("lp_exponent", 0.1, x -> x > 0, "> 0"), p.number("l0_threshold", 0.1, 0, Double.MAX_VALUE)));
+    }
+
+    /** The {@link Config#count()} meaning "as many inputs as the model has parameters" (run spec: "num_params"). */
+    static final int NUM_PARAMS = -1;
+
+    /**
+     * A number of inputs or points: an integer >= 0 (0 = all) or {@code "num_params"} (the number of parameters
+     * p, returned as {@link #NUM_PARAMS}).
+     */
+    static int readCount(DiagnosticParams p, String key, int def) {
+        if (p.get(key) instanceof String s && s.trim().equalsIgnoreCase("num_params")) {
+            return NUM_PARAMS;
+        }
+        return p.integer(key, def, c -> c >= 0, ">= 0 (0 = all) or \"num_params\"");
     }
 
     public Config config() {
@@ -248,7 +262,7 @@ public final class FeatureRanks implements Diagnostic<FeatureRanks.Result> {
             throw new IllegalArgumentException("diagnostics." + name + ".inputs: '" + set
                     + "' needs a test set, and the problem has none; use inputs: train");
         }
-        int c = count == FeatureSparsityParams.NUM_PARAMS ? problem.model().numParams() : count;
+        int c = count == NUM_PARAMS ? problem.model().numParams() : count;
         return c > 0 && c < d.size() ? d.first(c) : d;
     }
 

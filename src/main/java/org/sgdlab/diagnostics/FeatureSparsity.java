@@ -81,14 +81,14 @@ public final class FeatureSparsity implements Diagnostic<FeatureSparsity.Result>
                         + "'; allowed: toy, deep");
             }
             if (!Double.isNaN(threshold) && !(threshold >= 0 && threshold < 1)) {
-                throw FeatureSparsityParams.bad("diagnostics." + NAME + ".threshold", threshold, "in [0, 1)");
+                throw DiagnosticParams.invalid("diagnostics." + NAME + ".threshold", threshold, "in [0, 1)");
             }
             if (maxNeurons < -1) {
-                throw FeatureSparsityParams.bad("diagnostics." + NAME + ".max_neurons", maxNeurons,
+                throw DiagnosticParams.invalid("diagnostics." + NAME + ".max_neurons", maxNeurons,
                         ">= 1, 0 (never subsample) or -1 (variant default)");
             }
             if (examples < 0) {
-                throw FeatureSparsityParams.bad("diagnostics." + NAME + ".examples", examples, ">= 0 (0 = all)");
+                throw DiagnosticParams.invalid("diagnostics." + NAME + ".examples", examples, ">= 0 (0 = all)");
             }
         }
 
@@ -172,11 +172,12 @@ public final class FeatureSparsity implements Diagnostic<FeatureSparsity.Result>
      * {@code variant} (toy | deep; default toy), {@code threshold}, {@code max_neurons}, {@code examples}.
      */
     public static FeatureSparsity fromParams(Map<String, Object> params) {
-        FeatureSparsityParams p = FeatureSparsityParams.of(NAME, params, "layers", "variant", "threshold",
+        DiagnosticParams p = DiagnosticParams.of(NAME, params).requireKnown("layers", "variant", "threshold",
                 "max_neurons", "examples");
-        return new FeatureSparsity(new Config(p.layers("layers", ActivationDensity.Layers.LAST),
+        return new FeatureSparsity(new Config(ActivationDensity.Layers.read(p, "layers", ActivationDensity.Layers.LAST),
                 p.choice("variant", "toy", List.of("toy", "deep")), p.number("threshold", Double.NaN),
-                p.integer("max_neurons", -1), p.integer("examples", 0)));
+                p.integer("max_neurons", -1, m -> m >= -1, ">= 1, 0 (never subsample) or -1 (variant default)"),
+                p.integer("examples", 0, e -> e >= 0, ">= 0 (0 = all)")));
     }
 
     public Config config() {

@@ -91,8 +91,8 @@ public final class Gni implements Diagnostic<Gni.Result> {
         }
     }
 
-    private static final List<String> KEYS = SharpnessParams.keys(
-            List.of("batch_size", "draws", "min_draws", "max_draws", "rel_tol"), SharpnessParams.SUBSET_KEYS);
+    private static final List<String> KEYS = Subset.withKeys("batch_size", "draws", "min_draws", "max_draws",
+            "rel_tol");
 
     private final Config config;
 
@@ -108,13 +108,13 @@ public final class Gni implements Diagnostic<Gni.Result> {
      * {@code rel_tol}, {@code subset}, {@code subset_size}.
      */
     public static Gni fromParams(Map<String, Object> params) {
-        SharpnessParams p = new SharpnessParams(NAME, params, KEYS);
+        DiagnosticParams p = DiagnosticParams.of(NAME, params).requireKnown(KEYS);
         Config d = Config.DEFAULT;
         int min = p.integer("min_draws", d.minDraws(), 2, Integer.MAX_VALUE);
         return new Gni(new Config(p.integer("batch_size", d.batchSize(), 0, Integer.MAX_VALUE),
                 p.integer("draws", d.draws(), 0, Integer.MAX_VALUE), min,
                 p.integer("max_draws", Math.max(d.maxDraws(), min), min, Integer.MAX_VALUE),
-                p.real("rel_tol", d.relTol(), 0, false, Double.MAX_VALUE), p.subset()));
+                p.number("rel_tol", d.relTol(), 0, Double.MAX_VALUE), Subset.read(p)));
     }
 
     public Config config() {

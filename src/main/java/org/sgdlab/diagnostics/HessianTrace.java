@@ -83,8 +83,8 @@ public final class HessianTrace implements Diagnostic<HessianTrace.Result> {
         }
     }
 
-    private static final List<String> KEYS = SharpnessParams.keys(
-            List.of("method", "probes", "min_probes", "max_probes", "rel_tol"), SharpnessParams.SUBSET_KEYS);
+    private static final List<String> KEYS = Subset.withKeys("method", "probes", "min_probes", "max_probes",
+            "rel_tol");
 
     private final Config config;
 
@@ -100,13 +100,13 @@ public final class HessianTrace implements Diagnostic<HessianTrace.Result> {
      * {@code max_probes}, {@code rel_tol}, {@code subset}, {@code subset_size}.
      */
     public static HessianTrace fromParams(Map<String, Object> params) {
-        SharpnessParams p = new SharpnessParams(NAME, params, KEYS);
+        DiagnosticParams p = DiagnosticParams.of(NAME, params).requireKnown(KEYS);
         Config d = Config.DEFAULT;
         int min = p.integer("min_probes", d.minProbes(), 2, Integer.MAX_VALUE);
         return new HessianTrace(new Config(p.choice("method", d.method(), METHODS),
                 p.integer("probes", d.probes(), 0, Integer.MAX_VALUE), min,
                 p.integer("max_probes", Math.max(d.maxProbes(), min), min, Integer.MAX_VALUE),
-                p.real("rel_tol", d.relTol(), 0, false, Double.MAX_VALUE), p.subset()));
+                p.number("rel_tol", d.relTol(), 0, Double.MAX_VALUE), Subset.read(p)));
     }
 
     public Config config() {

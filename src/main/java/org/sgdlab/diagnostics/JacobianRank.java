@@ -76,21 +76,21 @@ public final class JacobianRank implements Diagnostic<JacobianRank.Result> {
                         + "'; allowed: " + String.join(", ", POINTS));
             }
             if (count < -1 || (count == 0 && (points.equals("grid") || points.equals("uniform")))) {
-                throw FeatureSparsityParams.bad("diagnostics." + NAME + ".count", count,
+                throw DiagnosticParams.invalid("diagnostics." + NAME + ".count", count,
                         points.equals("grid") || points.equals("uniform") ? ">= 1 or num_params for points " + points
                                 : ">= 0 (0 = all) or num_params");
             }
             if (!Double.isNaN(threshold) && !(threshold >= 0 && threshold < 1)) {
-                throw FeatureSparsityParams.bad("diagnostics." + NAME + ".threshold", threshold, "in [0, 1)");
+                throw DiagnosticParams.invalid("diagnostics." + NAME + ".threshold", threshold, "in [0, 1)");
             }
             if (!(tau >= 0) || !Double.isFinite(tau)) {
-                throw FeatureSparsityParams.bad("diagnostics." + NAME + ".tau", tau, "finite and >= 0");
+                throw DiagnosticParams.invalid("diagnostics." + NAME + ".tau", tau, "finite and >= 0");
             }
         }
 
         /** X_test[:p], tolerance 1e-4 (1e-15 for a DLN), tau 1e-3. */
         public static Config defaults() {
-            return new Config("test", FeatureSparsityParams.NUM_PARAMS, Double.NaN, DEFAULT_TAU);
+            return new Config("test", FeatureRanks.NUM_PARAMS, Double.NaN, DEFAULT_TAU);
         }
 
         public Config withPoints(String pts, int c) {
@@ -128,10 +128,10 @@ public final class JacobianRank implements Diagnostic<JacobianRank.Result> {
      * "num_params"), {@code threshold}, {@code tau}.
      */
     public static JacobianRank fromParams(Map<String, Object> params) {
-        FeatureSparsityParams p = FeatureSparsityParams.of(NAME, params, "points", "count", "threshold", "tau");
+        DiagnosticParams p = DiagnosticParams.of(NAME, params).requireKnown("points", "count", "threshold", "tau");
         return new JacobianRank(new Config(p.choice("points", "test", POINTS),
-                p.count("count", FeatureSparsityParams.NUM_PARAMS), p.number("threshold", Double.NaN),
-                p.number("tau", DEFAULT_TAU)));
+                FeatureRanks.readCount(p, "count", FeatureRanks.NUM_PARAMS), p.number("threshold", Double.NaN),
+                p.number("tau", DEFAULT_TAU, 0, Double.MAX_VALUE)));
     }
 
     public Config config() {
@@ -183,7 +183,7 @@ public final class JacobianRank implements Diagnostic<JacobianRank.Result> {
                     throw new IllegalArgumentException("diagnostics." + NAME + ".points: " + config.points()
                             + " needs inputs [n, d], got " + Arrays.toString(x.shape()));
                 }
-                int c = config.count() == FeatureSparsityParams.NUM_PARAMS ? p : config.count();
+                int c = config.count() == FeatureRanks.NUM_PARAMS ? p : config.count();
                 if (config.points().equals("grid")) {
                     if (x.dim(1) != 1) {
                         throw new IllegalArgumentException("diagnostics." + NAME + ".points: grid needs one-dimensional "

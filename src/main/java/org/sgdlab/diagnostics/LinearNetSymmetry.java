@@ -62,7 +62,7 @@ public final class LinearNetSymmetry implements Diagnostic<LinearNetSymmetry.Res
                 throw new IllegalArgumentException("diagnostics.symmetry.closed_form: unknown value '" + closedForm
                         + "'; known: auto, never");
             }
-            SymmetryParams.checkSubset(NAME, subset, subsetSize);
+            Subset.checkNamed(NAME, subset, subsetSize);
             if (chunk < 1) {
                 throw new IllegalArgumentException("diagnostics.symmetry.chunk must be >= 1, got " + chunk);
             }
@@ -121,12 +121,37 @@ public final class LinearNetSymmetry implements Diagnostic<LinearNetSymmetry.Res
 
     /** Snake_case parameters: {@code w_block}, {@code u_block}, {@code m_entries}, {@code closed_form}, ... */
     public static LinearNetSymmetry fromParams(Map<String, Object> params) {
-        SymmetryParams p = SymmetryParams.of(NAME, params, KEYS);
+        DiagnosticParams p = DiagnosticParams.of(NAME, params).requireKnown(KEYS);
         Config d = Config.defaults();
         return new LinearNetSymmetry(new Config(p.string("w_block", d.wBlock()), p.string("u_block", d.uBlock()),
-                p.pairs("m_entries", null), p.choice("closed_form", d.closedForm(), List.of("auto", "never")),
-                p.choice("subset", d.subset(), SymmetryParams.SUBSETS), p.integer("subset_size", 0, 0),
-                p.integer("chunk", d.chunk(), 1)));
+                readEntries(p, "m_entries"), p.choice("closed_form", d.closedForm(), List.of("auto", "never")),
+                p.choice("subset", d.subset(), Subset.NAMED), p.integer("subset_size", 0, 0, Integer.MAX_VALUE),
+                p.integer("chunk", d.chunk(), 1, Integer.MAX_VALUE)));
+    }
+
+    /** Entries (i, j) of M given as a list of {@code [i, j]} index pairs (null when absent). */
+    static int[][] readEntries(DiagnosticParams p, String key) {
+        if (!p.has(key)) {
+            return null;
+        }
+        String allowed = "a list of [i, j] pairs of indices >= 0";
+        if (!(p.get(key) instanceof List<?> l)) {
+            throw p.invalid(key, allowed);
+        }
+        int[][] out = new int[l.size()][2];
+        for (int k = 0; k < out.length; k++) {
+            if (!(l.get(k) instanceof List<?> pair) || pair.size() != 2) {
+                throw p.invalid(key, allowed);
+            }
+            for (int c = 0; c < 2; c++) {
+                Long x = DiagnosticParams.asInteger(pair.get(c));
+                if (x == null || x < 0 || x > Integer.MAX_VALUE) {
+                    throw p.invalid(key, allowed);
+                }
+                out[k][c] = x.intValue();
+            }
+        }
+        return out;
     }
 
     public Config config() {
@@ -372,8 +397,8 @@ public final class LinearNetSymmetry implements Diagnostic<LinearNetSymmetry.Res
         Tensor w = layout.view(theta, config.wBlock());
         Tensor u = layout.view(theta, config.uBlock());
         requirePair("diagnostics.symmetry", w, u);
-        Dataset d = SymmetryParams.subset(probe, NAME, config.subset(), config.subsetSize());
-        Tensor x = SymmetryParams.inputs(d);
+        Dataset d = Subset.selectNamed(probe, NAME, config.subset(), config.subsetSize());
+        Tensor x = d.flattenX().x();                                   // [n, d]
         Tensor out = problem.model().apply(theta, d.x());
         Tensor r = out.reshape(d.size(), -1).sub(d.y());                 // [n, o]
         int h = w.dim(0);

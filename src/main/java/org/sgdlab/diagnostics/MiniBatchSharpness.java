@@ -129,17 +129,17 @@ public final class MiniBatchSharpness implements Diagnostic<MiniBatchSharpness.R
      * {@code rel_tol}, {@code tol}, {@code warm_start}.
      */
     public static MiniBatchSharpness fromParams(Map<String, Object> params) {
-        return new MiniBatchSharpness(parse(new SharpnessParams(NAME, params, KEYS), "", Config.DEFAULT));
+        return new MiniBatchSharpness(parse(DiagnosticParams.of(NAME, params).requireKnown(KEYS), "", Config.DEFAULT));
     }
 
     /** The keys {@code prefix + batch_size, ...} of a MiniBS configuration (BatchSharpness uses {@code mini_bs_}). */
-    static Config parse(SharpnessParams p, String prefix, Config d) {
+    static Config parse(DiagnosticParams p, String prefix, Config d) {
         int min = p.integer(prefix + "min_draws", d.minDraws(), 2, Integer.MAX_VALUE);
         return new Config(prefix.isEmpty() ? p.integer("batch_size", d.batchSize(), 0, Integer.MAX_VALUE) : 0,
                 p.integer(prefix + "draws", d.draws(), 0, Integer.MAX_VALUE), min,
                 p.integer(prefix + "max_draws", Math.max(d.maxDraws(), min), min, Integer.MAX_VALUE),
-                p.real(prefix + "rel_tol", d.relTol(), 0, false, Double.MAX_VALUE),
-                p.real(prefix + "tol", d.tol(), 0, false, Double.MAX_VALUE),
+                p.number(prefix + "rel_tol", d.relTol(), 0, Double.MAX_VALUE),
+                p.number(prefix + "tol", d.tol(), 0, Double.MAX_VALUE),
                 p.bool(prefix + "warm_start", d.warmStart()));
     }
 

@@ -41,7 +41,7 @@ public final class NoetherCharge implements Diagnostic<NoetherCharge.Result> {
                 throw new IllegalArgumentException("diagnostics.charge.kind: a symmetry is required; known kinds: "
                         + String.join(", ", Symmetry.Spec.KINDS));
             }
-            SymmetryParams.checkSubset(NAME, subset, subsetSize);
+            Subset.checkNamed(NAME, subset, subsetSize);
             if (chunk < 1) {
                 throw new IllegalArgumentException("diagnostics.charge.chunk must be >= 1, got " + chunk);
             }
@@ -94,7 +94,7 @@ public final class NoetherCharge implements Diagnostic<NoetherCharge.Result> {
      * A for dense), {@code diagonal}, {@code rate}, {@code subset}, {@code subset_size}, {@code chunk}.
      */
     public static NoetherCharge fromParams(Map<String, Object> params) {
-        SymmetryParams p = SymmetryParams.of(NAME, params, KEYS);
+        DiagnosticParams p = DiagnosticParams.of(NAME, params).requireKnown(KEYS);
         String kind = p.choice("kind", null, Symmetry.Spec.KINDS);
         if (kind == null) {
             throw new IllegalArgumentException("diagnostics.charge.kind is required; known: "
@@ -103,13 +103,14 @@ public final class NoetherCharge implements Diagnostic<NoetherCharge.Result> {
         Symmetry.Spec spec;
         try {
             spec = new Symmetry.Spec(kind, p.strings("up", List.of()), p.strings("down", List.of()),
-                    p.string("w_block", "W"), p.string("u_block", "U"), p.matrix("matrix"), p.vector("diagonal"));
+                    p.string("w_block", "W"), p.string("u_block", "U"), p.matrix("matrix", null),
+                    p.vector("diagonal", null));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("diagnostics.charge: " + e.getMessage(), e);
         }
         return new NoetherCharge(new Config(spec, p.bool("rate", false),
-                p.choice("subset", "all", SymmetryParams.SUBSETS), p.integer("subset_size", 0, 0),
-                p.integer("chunk", PerSampleGradients.DEFAULT_CHUNK, 1)));
+                p.choice("subset", "all", Subset.NAMED), p.integer("subset_size", 0, 0, Integer.MAX_VALUE),
+                p.integer("chunk", PerSampleGradients.DEFAULT_CHUNK, 1, Integer.MAX_VALUE)));
     }
 
     public Config config() {
@@ -149,7 +150,7 @@ public final class NoetherCharge implements Diagnostic<NoetherCharge.Result> {
         Symmetry a = resolved;
         Tensor theta = probe.theta();
         double eta = probe.lr();
-        Dataset d = SymmetryParams.subset(probe, NAME, config.subset(), config.subsetSize());
+        Dataset d = Subset.selectNamed(probe, NAME, config.subset(), config.subsetSize());
         Tensor g = problem.valueAndGrad(theta, d).grad();
         long vjps = problem.chunks(d).size();
         Tensor at = a.apply(theta);

@@ -45,7 +45,7 @@ public final class NoiseCovariance implements Diagnostic<NoiseCovariance.Result>
     public record Config(String subset, int subsetSize, int topK, double tol, int maxDim, int chunk,
                          long maxStoredEntries) {
         public Config {
-            SymmetryParams.checkSubset(NAME, subset, subsetSize);
+            Subset.checkNamed(NAME, subset, subsetSize);
             if (topK < 0) {
                 throw new IllegalArgumentException("diagnostics.noise.top_k must be >= 0, got " + topK);
             }
@@ -103,12 +103,15 @@ public final class NoiseCovariance implements Diagnostic<NoiseCovariance.Result>
 
     /** Snake_case run-spec parameters: the {@link Config} fields ({@code subset}, {@code subset_size}, ...). */
     public static NoiseCovariance fromParams(Map<String, Object> params) {
-        SymmetryParams p = SymmetryParams.of(NAME, params, KEYS);
+        DiagnosticParams p = DiagnosticParams.of(NAME, params).requireKnown(KEYS);
         Config d = Config.defaults();
-        return new NoiseCovariance(new Config(p.choice("subset", d.subset(), SymmetryParams.SUBSETS),
-                p.integer("subset_size", d.subsetSize(), 0), p.integer("top_k", d.topK(), 0),
-                p.real("tol", d.tol(), 0, 1), p.integer("max_dim", Math.max(d.maxDim(), p.integer("top_k", 0, 0)), 1),
-                p.integer("chunk", d.chunk(), 1), p.integer("max_stored_entries", (int) d.maxStoredEntries(), 0)));
+        String subset = p.choice("subset", d.subset(), Subset.NAMED);
+        int subsetSize = p.integer("subset_size", d.subsetSize(), 0, Integer.MAX_VALUE);
+        int topK = p.integer("top_k", d.topK(), 0, Integer.MAX_VALUE);
+        return new NoiseCovariance(new Config(subset, subsetSize, topK, p.number("tol", d.tol(), 0, 1),
+                p.integer("max_dim", Math.max(d.maxDim(), topK), 1, Integer.MAX_VALUE),
+                p.integer("chunk", d.chunk(), 1, Integer.MAX_VALUE),
+                p.longInteger("max_stored_entries", d.maxStoredEntries(), 0, Long.MAX_VALUE)));
     }
 
     public Config config() {
@@ -188,7 +191,7 @@ public final class NoiseCovariance implements Diagnostic<NoiseCovariance.Result>
         long t0 = System.nanoTime();
         Problem problem = probe.problem();
         Tensor theta = probe.theta();
-        Dataset d = SymmetryParams.subset(probe, NAME, config.subset(), config.subsetSize());
+        Dataset d = Subset.selectNamed(probe, NAME, config.subset(), config.subsetSize());
         int n = d.size();
         int p = theta.size();
         boolean store = (long) n * p <= config.maxStoredEntries();

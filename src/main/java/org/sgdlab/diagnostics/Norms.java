@@ -55,7 +55,7 @@ public final class Norms implements Diagnostic<Norms.Result> {
 
     /** From run-spec parameters: {@code grad} and {@code batch_grad} (booleans, default true). */
     public static Norms fromParams(Map<String, Object> params) {
-        FeatureSparsityParams p = FeatureSparsityParams.of(NAME, params, "grad", "batch_grad");
+        DiagnosticParams p = DiagnosticParams.of(NAME, params).requireKnown("grad", "batch_grad");
         return new Norms(new Config(p.bool("grad", true), p.bool("batch_grad", true)));
     }
 

@@ -142,14 +142,13 @@ public final class Ntk implements Diagnostic<Ntk.Result> {
      * (auto, dense, lanczos), {@code dense_max}, {@code max_jacobian_entries}, {@code tol}, {@code max_dim}.
      */
     public static Ntk fromParams(Map<String, Object> params) {
-        List<String> keys = new ArrayList<>(List.of("k", "split", "subset"));
-        keys.addAll(List.of(NtkOperator.Solver.KEYS));
-        NtkParams p = new NtkParams(NAME, params, keys.toArray(new String[0]));
+        DiagnosticParams p = DiagnosticParams.of(NAME, params)
+                .requireKnown(NtkOperator.Solver.withKeys("k", "split", "subset"));
         Config d = Config.defaults();
-        return new Ntk(new Config(p.integer("k", d.k(), "number of eigenvalues >= 1"),
-                p.integers("split", d.split(), "distinct s >= 1"),
-                p.integer("subset", d.subset(), "0 = all rows, else the first m"),
-                NtkOperator.Solver.fromParams(p)));
+        return new Ntk(new Config(p.integer("k", d.k(), 1, Integer.MAX_VALUE),
+                p.integers("split", d.split(), 1, Integer.MAX_VALUE),
+                p.integer("subset", d.subset(), m -> m >= 0, ">= 0 (0 = all rows, else the first m)"),
+                NtkOperator.Solver.read(p)));
     }
 
     public Config config() {

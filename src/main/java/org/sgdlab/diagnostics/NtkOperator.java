@@ -346,16 +346,25 @@ public final class NtkOperator {
             }
         }
 
-        static Solver fromParams(NtkParams p) {
+        /**
+         * From the run-spec keys {@code eigensolver}, {@code dense_max}, {@code max_jacobian_entries}, {@code tol}
+         * and {@code max_dim} (defaults of {@link #defaults()}).
+         */
+        static Solver read(DiagnosticParams p) {
             Solver d = defaults();
-            return new Solver(p.string("eigensolver", d.eigensolver, "auto, dense, lanczos"),
-                    p.integer("dense_max", d.denseMax, "largest nk for the dense solver, >= 1"),
-                    p.longInteger("max_jacobian_entries", d.maxJacobianEntries, "largest nk p of an explicit J, >= 0"),
-                    p.number("tol", d.tol, "Lanczos relative tolerance >= 0"),
-                    p.integer("max_dim", d.maxDim, "Lanczos Krylov dimension >= 1"));
+            return new Solver(p.choice("eigensolver", d.eigensolver, EIGENSOLVERS),
+                    p.integer("dense_max", d.denseMax, 1, Integer.MAX_VALUE),
+                    p.longInteger("max_jacobian_entries", d.maxJacobianEntries, 0, Long.MAX_VALUE),
+                    p.number("tol", d.tol, 0, Double.MAX_VALUE),
+                    p.integer("max_dim", d.maxDim, 1, Integer.MAX_VALUE));
         }
 
-        static final String[] KEYS = {"eigensolver", "dense_max", "max_jacobian_entries", "tol", "max_dim"};
+        /** {@code own} followed by the keys {@link #read} takes. */
+        static List<String> withKeys(String... own) {
+            List<String> keys = new ArrayList<>(List.of(own));
+            keys.addAll(List.of("eigensolver", "dense_max", "max_jacobian_entries", "tol", "max_dim"));
+            return keys;
+        }
     }
 
     /**

@@ -38,7 +38,7 @@ public final class ReluPatterns implements Diagnostic<ReluPatterns.Result> {
                 throw new IllegalArgumentException("diagnostics." + NAME + ".layers must be given");
             }
             if (examples < 0) {
-                throw FeatureSparsityParams.bad("diagnostics." + NAME + ".examples", examples, ">= 0 (0 = all)");
+                throw DiagnosticParams.invalid("diagnostics." + NAME + ".examples", examples, ">= 0 (0 = all)");
             }
         }
 
@@ -63,8 +63,9 @@ public final class ReluPatterns implements Diagnostic<ReluPatterns.Result> {
 
     /** From run-spec parameters: {@code layers} (default all), {@code examples} (default 0 = all). */
     public static ReluPatterns fromParams(Map<String, Object> params) {
-        FeatureSparsityParams p = FeatureSparsityParams.of(NAME, params, "layers", "examples");
-        return new ReluPatterns(new Config(p.layers("layers", ActivationDensity.Layers.ALL), p.integer("examples", 0)));
+        DiagnosticParams p = DiagnosticParams.of(NAME, params).requireKnown("layers", "examples");
+        return new ReluPatterns(new Config(ActivationDensity.Layers.read(p, "layers", ActivationDensity.Layers.ALL),
+                p.integer("examples", 0, e -> e >= 0, ">= 0 (0 = all)")));
     }
 
     public Config config() {

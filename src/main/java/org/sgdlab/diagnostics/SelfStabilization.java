@@ -57,7 +57,7 @@ public final class SelfStabilization implements Diagnostic<SelfStabilization.Res
     public record Config(String subset, int subsetSize, int gradSEvery, double tol, int maxDim,
                          double sharedResidualTol, boolean useShared) {
         public Config {
-            SymmetryParams.checkSubset(NAME, subset, subsetSize);
+            Subset.checkNamed(NAME, subset, subsetSize);
             if (gradSEvery < 1) {
                 throw new IllegalArgumentException("diagnostics.self_stabilization.grad_s_every must be >= 1, got "
                         + gradSEvery);
@@ -121,12 +121,13 @@ public final class SelfStabilization implements Diagnostic<SelfStabilization.Res
 
     /** Snake_case parameters: {@code subset}, {@code subset_size}, {@code grad_s_every}, {@code tol}, ... */
     public static SelfStabilization fromParams(Map<String, Object> params) {
-        SymmetryParams p = SymmetryParams.of(NAME, params, KEYS);
+        DiagnosticParams p = DiagnosticParams.of(NAME, params).requireKnown(KEYS);
         Config d = Config.defaults();
-        return new SelfStabilization(new Config(p.choice("subset", d.subset(), SymmetryParams.SUBSETS),
-                p.integer("subset_size", 0, 0), p.integer("grad_s_every", d.gradSEvery(), 1),
-                p.real("tol", d.tol(), 0, 1), p.integer("max_dim", d.maxDim(), 1),
-                p.real("shared_residual_tol", d.sharedResidualTol(), 0, 1), p.bool("use_shared", d.useShared())));
+        return new SelfStabilization(new Config(p.choice("subset", d.subset(), Subset.NAMED),
+                p.integer("subset_size", 0, 0, Integer.MAX_VALUE),
+                p.integer("grad_s_every", d.gradSEvery(), 1, Integer.MAX_VALUE), p.number("tol", d.tol(), 0, 1),
+                p.integer("max_dim", d.maxDim(), 1, Integer.MAX_VALUE),
+                p.number("shared_residual_tol", d.sharedResidualTol(), 0, 1), p.bool("use_shared", d.useShared())));
     }
 
     public Config config() {
@@ -183,7 +184,7 @@ public final class SelfStabilization implements Diagnostic<SelfStabilization.Res
         Problem problem = probe.problem();
         Tensor theta = probe.theta();
         int p = theta.size();
-        Dataset d = SymmetryParams.subset(probe, NAME, config.subset(), config.subsetSize());
+        Dataset d = Subset.selectNamed(probe, NAME, config.subset(), config.subsetSize());
         CountingOperator h = problem.hessian(theta, d).counting();
 
         Tensor shared = config.useShared() ? sharedVector(probe.shared(), p) : null;

@@ -125,8 +125,8 @@ public final class Sharpness implements Diagnostic<Sharpness.Result> {
         }
     }
 
-    private static final List<String> KEYS = SharpnessParams.keys(
-            List.of("k", "tol", "max_dim", "max_restarts", "solver", "warm_start"), SharpnessParams.SUBSET_KEYS);
+    private static final List<String> KEYS = Subset.withKeys("k", "tol", "max_dim", "max_restarts", "solver",
+            "warm_start");
 
     private final String name;
     private final Config config;
@@ -155,13 +155,13 @@ public final class Sharpness implements Diagnostic<Sharpness.Result> {
      * {@code subset_size}.
      */
     public static Sharpness fromParams(Map<String, Object> params) {
-        SharpnessParams p = new SharpnessParams(NAME, params, KEYS);
+        DiagnosticParams p = DiagnosticParams.of(NAME, params).requireKnown(KEYS);
         Config d = Config.DEFAULT;
         int k = p.integer("k", d.k(), 1, Integer.MAX_VALUE);
-        return new Sharpness(new Config(k, p.real("tol", d.tol(), 0, false, Double.MAX_VALUE),
+        return new Sharpness(new Config(k, p.number("tol", d.tol(), 0, Double.MAX_VALUE),
                 p.integer("max_dim", Math.max(d.maxDim(), k), k, Integer.MAX_VALUE),
                 p.integer("max_restarts", d.maxRestarts(), 0, Integer.MAX_VALUE),
-                p.choice("solver", d.solver(), SOLVERS), p.bool("warm_start", d.warmStart()), p.subset()));
+                p.choice("solver", d.solver(), SOLVERS), p.bool("warm_start", d.warmStart()), Subset.read(p)));
     }
 
     public Config config() {

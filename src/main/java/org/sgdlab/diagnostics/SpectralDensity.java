@@ -81,8 +81,7 @@ public final class SpectralDensity implements Diagnostic<SpectralDensity.Result>
         }
     }
 
-    private static final List<String> KEYS = SharpnessParams.keys(
-            List.of("probes", "steps", "sigma_fraction", "grid_points"), SharpnessParams.SUBSET_KEYS);
+    private static final List<String> KEYS = Subset.withKeys("probes", "steps", "sigma_fraction", "grid_points");
 
     private final Config config;
 
@@ -98,12 +97,12 @@ public final class SpectralDensity implements Diagnostic<SpectralDensity.Result>
      * {@code subset}, {@code subset_size}.
      */
     public static SpectralDensity fromParams(Map<String, Object> params) {
-        SharpnessParams p = new SharpnessParams(NAME, params, KEYS);
+        DiagnosticParams p = DiagnosticParams.of(NAME, params).requireKnown(KEYS);
         Config d = Config.DEFAULT;
         return new SpectralDensity(new Config(p.integer("probes", d.probes(), 1, Integer.MAX_VALUE),
                 p.integer("steps", d.steps(), 1, Integer.MAX_VALUE),
-                p.real("sigma_fraction", d.sigmaFraction(), 0, true, Double.MAX_VALUE),
-                p.integer("grid_points", d.gridPoints(), 2, Integer.MAX_VALUE), p.subset()));
+                p.number("sigma_fraction", d.sigmaFraction(), x -> x > 0, "> 0"),
+                p.integer("grid_points", d.gridPoints(), 2, Integer.MAX_VALUE), Subset.read(p)));
     }
 
     public Config config() {

@@ -1,6 +1,5 @@
 package org.sgdlab.diagnostics;
 
-import java.util.List;
 import java.util.Map;
 import org.sgdlab.data.Dataset;
 import org.sgdlab.tensor.Tensor;
@@ -31,7 +30,7 @@ public final class StepSharpness implements Diagnostic<StepSharpness.Result> {
 
     /** From a run spec's params: none are accepted. */
     public static StepSharpness fromParams(Map<String, Object> params) {
-        new SharpnessParams(NAME, params, List.of());
+        DiagnosticParams.of(NAME, params).requireKnown();
         return new StepSharpness();
     }
 

@@ -1,5 +1,6 @@
 package org.sgdlab.diagnostics;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.random.RandomGenerator;
@@ -137,6 +138,68 @@ public record Subset(Policy policy, int size) {
     /** The label of this configuration, e.g. {@code all}, {@code first_n(5000)}, {@code auto}. */
     public String describe() {
         return policy == Policy.ALL || policy == Policy.AUTO ? policy.id() : policy.id() + "(" + size + ")";
+    }
+
+    // ------------------------------------------------------------------ run-spec keys
+
+    /** {@code own} followed by the keys {@link #read} takes, {@code subset} and {@code subset_size}. */
+    static List<String> withKeys(String... own) {
+        List<String> keys = new ArrayList<>(List.of(own));
+        keys.addAll(List.of("subset", "subset_size"));
+        return List.copyOf(keys);
+    }
+
+    /**
+     * The policy of the keys {@code subset} (default {@code auto}) and {@code subset_size} (N >= 1; default
+     * 5000 for {@code first_n}, 4096 for {@code random_n}; an error with {@code all} or {@code auto}).
+     */
+    static Subset read(DiagnosticParams p) {
+        Policy policy = Policy.of(p.choice("subset", Policy.AUTO.id(), Policy.names()));
+        if (p.has("subset_size") && (policy == Policy.ALL || policy == Policy.AUTO)) {
+            throw new IllegalArgumentException(p.field("subset_size") + " is only used with subset first_n or random_n,"
+                    + " not '" + policy.id() + "'");
+        }
+        int def = policy == Policy.RANDOM_N ? RANDOM_N_DEFAULT : FIRST_N_DEFAULT;
+        return new Subset(policy, p.integer("subset_size", def, 1, Integer.MAX_VALUE));
+    }
+
+    // ------------------------------------------------------------------ named subsets (symmetry and noise)
+
+    /**
+     * The subset kinds of the symmetry and noise diagnostics (Q4), which keep the kind and its size as two
+     * config fields: {@code all}, {@code first_n}, {@code random_n} (no {@code auto}; the random rows come from
+     * {@link Dataset#randomSubset}, not from {@link #select}).
+     */
+    static final List<String> NAMED = List.of("all", "first_n", "random_n");
+
+    /** Checks a named subset kind and its size (size >= 1 unless the kind is {@code all}). */
+    static void checkNamed(String diagnostic, String kind, int size) {
+        if (!NAMED.contains(kind)) {
+            throw DiagnosticParams.invalid("diagnostics." + diagnostic + ".subset", kind, "one of "
+                    + String.join(", ", NAMED));
+        }
+        if (!kind.equals("all") && size < 1) {
+            throw new IllegalArgumentException("diagnostics." + diagnostic + ".subset_size must be >= 1 for subset "
+                    + kind + ", got " + size);
+        }
+    }
+
+    /**
+     * The evaluation set of a named subset: all training data, its first n rows, or n random rows drawn from
+     * the {@code probes} stream of the diagnostic (Q4); n is capped at the training-set size.
+     */
+    static Dataset selectNamed(Probe probe, String diagnostic, String kind, int size) {
+        checkNamed(diagnostic, kind, size);
+        Dataset train = probe.problem().train();
+        int n = Math.min(size, train.size());
+        switch (kind) {
+            case "all":
+                return train;
+            case "first_n":
+                return train.first(n);
+            default:
+                return train.randomSubset(n, probe.rng("probes", diagnostic));
+        }
     }
 
     static int[] range(int n) {

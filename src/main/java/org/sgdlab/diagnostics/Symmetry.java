@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 import org.sgdlab.linalg.LinearOperator;
@@ -54,7 +55,7 @@ public final class Symmetry {
         double asym = m.sub(m.transpose()).abs().max().item();
         if (!(asym <= 1e-12 * scale) && scale > 0) {
             throw new IllegalArgumentException("symmetry.dense: A must be symmetric; max |A_ij - A_ji| = "
-                    + SymmetryParams.fmt(asym) + " vs max |A_ij| = " + SymmetryParams.fmt(scale));
+                    + fmt(asym) + " vs max |A_ij| = " + fmt(scale));
         }
         return new Symmetry("dense A [" + m.dim(0) + ", " + m.dim(0) + "]", m.dim(0),
                 v -> m.matmul(v));                                      // [p, p] @ [p] -> [p]
@@ -91,7 +92,7 @@ public final class Symmetry {
             if (sb.length() > 5) {
                 sb.append(", ");
             }
-            sb.append(SymmetryParams.fmt(c)).append(" I_").append(e.getKey());
+            sb.append(fmt(c)).append(" I_").append(e.getKey());
         }
         Tensor dd = Tensor.vector(d);
         return new Symmetry(sb.append(')').toString(), d.length, v -> v.mul(dd));
@@ -213,6 +214,10 @@ public final class Symmetry {
     @Override
     public String toString() {
         return "Symmetry[" + description + "]";
+    }
+
+    private static String fmt(double v) {
+        return String.format(Locale.ROOT, "%.6g", v);
     }
 
     private void check(String what, Tensor v) {

@@ -55,7 +55,7 @@ public final class UpdateEigCos implements Diagnostic<UpdateEigCos.Result> {
 
         public Config {
             if (sharedKey == null || sharedKey.isBlank()) {
-                throw FeatureSparsityParams.bad("diagnostics." + NAME + ".shared_key", sharedKey, "a non-empty key");
+                throw DiagnosticParams.invalid("diagnostics." + NAME + ".shared_key", sharedKey, "a non-empty key");
             }
         }
 
@@ -85,8 +85,8 @@ public final class UpdateEigCos implements Diagnostic<UpdateEigCos.Result> {
 
     /** From run-spec parameters: {@code shared_key} (default hessian_eigenvectors). */
     public static UpdateEigCos fromParams(Map<String, Object> params) {
-        FeatureSparsityParams p = FeatureSparsityParams.of(NAME, params, "shared_key");
-        return new UpdateEigCos(new Config(p.has("shared_key") ? String.valueOf(params.get("shared_key")) : SHARED_KEY));
+        DiagnosticParams p = DiagnosticParams.of(NAME, params).requireKnown("shared_key");
+        return new UpdateEigCos(new Config(p.string("shared_key", SHARED_KEY)));
     }
 
     public Config config() {
