@@ -133,6 +133,9 @@ class CliTest {
         }
         Thread.sleep(150);
         assertTrue(p.isAlive(), "the run ended before it could be killed; make it longer");
+        Out busy = cli("resume", killed.toString(), "--quiet");
+        assertEquals(2, busy.code(), "a live run's directory must be refused: " + busy.err());
+        assertTrue(busy.err().contains("in use by another process"), busy.err());
         p.destroyForcibly();                                  // SIGKILL on Linux
         assertTrue(p.waitFor(30, TimeUnit.SECONDS));
         assertTrue(Files.readString(killed.resolve("summary.json")).contains("\"running\""));

@@ -1,0 +1,87 @@
+package org.sgdlab.experiment;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sgdlab.report.RunReport;
+
+/** The files of a run directory: TensorBoard scalars, report figures, the lock. */
+class RunDirectoryTest {
+
+    @TempDir
+    Path tmp;
+
+    static final String SPEC = """
+            steps: 40
+            data: {name: digits, train_size: 100, test_size: 20}
+            model: {name: mlp, widths: [64, 8, 10]}
+            optimizer: {name: gd, lr: 0.5}
+            diagnostics: {sharpness: {every: 10}}
+            outputs: {checkpoint_every: 10}
+            """;
+
+    @Test
+    void tensorboardHoldsEveryLoggedScalarWithValidFraming() throws Exception {
+        Path dir = tmp.resolve("run");
+        RunDirectory.run(Spec.parse(SPEC, "tb", List.of()), dir, new RunDirectory.Provenance(java.util.Map.of()), null);
+        Path tbDir = dir.resolve("tensorboard");
+        Path file;
+        try (var s = Files.list(tbDir)) {
+            file = s.filter(p -> p.getFileName().toString().startsWith("events.out.tfevents.")).findFirst().orElseThrow();
+        }
+        boolean[] trunc = {false};
+        List<TensorBoardWriterTest.Event> events = TensorBoardWriterTest.read(Files.readAllBytes(file), trunc);
+        assertTrue(!trunc[0]);
+        List<String> rows = Files.readAllLines(dir.resolve("metrics.jsonl"));
+        int found = 0;
+        for (String line : rows) {
+            JsonNode row = Json.MAPPER.readTree(line);
+            long step = row.path("step").asLong();
+            double loss = row.path("train_loss").asDouble();
+            for (TensorBoardWriterTest.Event e : events) {
+                int i = e.tags().indexOf("train_loss");
+                if (e.step() == step && i >= 0) {
+                    assertEquals((float) loss, e.values().get(i), 0.0f);
+                    found++;
+                }
+            }
+        }
+        assertEquals(rows.size(), found, "every metrics row has its train_loss scalar");
+        assertTrue(events.stream().anyMatch(e -> e.tags().contains("sharpness/sharpness")), "diagnostic scalars too");
+    }
+
+    @Test
+    void theReportOfARunWithSharpnessHasItsFigures() throws Exception {
+        Path dir = tmp.resolve("rep");
+        RunDirectory.run(Spec.parse(SPEC, "rep", List.of()), dir, new RunDirectory.Provenance(java.util.Map.of()), null);
+        Path html = RunReport.write(dir);
+        String page = Files.readString(html);
+        for (String fig : new String[] {"loss", "sharpness"}) {
+            assertTrue(Files.isRegularFile(dir.resolve("plots").resolve(fig + ".svg")), fig + ".svg missing");
+            assertTrue(Files.isRegularFile(dir.resolve("plots").resolve(fig + ".png")), fig + ".png missing");
+        }
+        assertTrue(page.contains("<svg"), "figures are inline");
+    }
+
+    @Test
+    void aSecondWriterIsRefusedWhileTheFirstHoldsTheLock() throws Exception {
+        Path dir = tmp.resolve("locked");
+        Files.createDirectories(dir);
+        try (var ch = java.nio.channels.FileChannel.open(dir.resolve(".lock"), java.nio.file.StandardOpenOption.CREATE,
+                java.nio.file.StandardOpenOption.WRITE); var lock = ch.lock()) {
+            // the lock belongs to this JVM: tryLock in the same JVM throws OverlappingFileLockException, which the
+            // directory reports as "in use" just like a lock held by another process
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> RunDirectory.run(Spec.parse(SPEC, "x", List.of()), dir, new RunDirectory.Provenance(java.util.Map.of()),
+                            null));
+            assertTrue(e.getMessage().contains("in use"), e.getMessage());
+        }
+    }
+}
