@@ -153,8 +153,7 @@ final class SymmetryBalance {
             out.run(SymmetryData.runRow(r.sgd(), "S3", String.format(Locale.ROOT,
                     "seed %d, sgd b=1 iid, eta=0.8*eta_crit=%s, /3 after %d, c=1/2", r.seed(),
                     fmt(NU * r.bisection().etaCrit()), N / 2), "balancedness " + fmt(sgdFinal[r.seed()])
-                    + ", eta_crit " + fmt(r.bisection().etaCrit()) + " (" + r.bisection().trials().size() + " probes"
-                    + (r.bisection().monotone() ? "" : ", non-monotone") + ")"));
+                    + ", eta_crit " + fmt(r.bisection().etaCrit()) + " (" + r.bisection().trials().size() + " probes)"));
             out.run(SymmetryData.runRow(r.gd(), "S3", String.format(Locale.ROOT, "seed %d, gd eta=0.03, c=1/2", r.seed()),
                     "balancedness " + fmt(gdFinal[r.seed()])));
         }

@@ -29,8 +29,9 @@ import org.sgdlab.tensor.Tensor;
  *       diverges, giving eta_lo (converges) &lt; eta_hi (diverges).</li>
  *   <li>12 bisection steps on the midpoint; eta_crit = eta_hi, with eta_lo and every probe outcome.</li>
  * </ol>
- * Divergence need not be monotone in eta: {@code monotone} records whether every diverging probe lies above
- * every converging one.
+ * Divergence need not be monotone in eta; every probe outcome is kept in {@link Result#trials()} (each probe
+ * lies inside the current bracket, so the history itself is always consistent with a single threshold: a
+ * non-monotone divergence region shows only through eta_crit landing at an island, which the probes record).
  */
 final class SymmetryBisection {
 
@@ -47,7 +48,7 @@ final class SymmetryBisection {
     }
 
     /** eta_crit = {@code etaHi}, the bracket, the start and every probe in order (NaN when no bracket was found). */
-    record Result(double etaCrit, double etaLo, double eta0, List<Trial> trials, boolean monotone) {
+    record Result(double etaCrit, double etaLo, double eta0, List<Trial> trials) {
     }
 
     /** The protocol of Q17 on a divergence predicate, from {@code eta0}. */
@@ -85,7 +86,7 @@ final class SymmetryBisection {
             }
         }
         if (Double.isNaN(lo) || Double.isNaN(hi)) {
-            return new Result(Double.NaN, lo, eta0, trials, monotone(trials));
+            return new Result(Double.NaN, lo, eta0, trials);
         }
         for (int i = 0; i < STEPS; i++) {
             double mid = 0.5 * (lo + hi);
@@ -95,26 +96,13 @@ final class SymmetryBisection {
                 lo = mid;
             }
         }
-        return new Result(hi, lo, eta0, trials, monotone(trials));
+        return new Result(hi, lo, eta0, trials);
     }
 
     private static boolean probe(double eta, DoublePredicate diverges, List<Trial> trials) {
         boolean d = diverges.test(eta);
         trials.add(new Trial(eta, d));
         return d;
-    }
-
-    private static boolean monotone(List<Trial> trials) {
-        double maxConverged = Double.NEGATIVE_INFINITY;
-        double minDiverged = Double.POSITIVE_INFINITY;
-        for (Trial t : trials) {
-            if (t.diverged()) {
-                minDiverged = Math.min(minDiverged, t.eta());
-            } else {
-                maxConverged = Math.max(maxConverged, t.eta());
-            }
-        }
-        return maxConverged < minDiverged;
     }
 
     /**

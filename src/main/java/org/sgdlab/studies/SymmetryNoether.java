@@ -327,16 +327,24 @@ final class SymmetryNoether {
             double sigma2 = eta / 2.0;                          // sigma^2 = eta/(2S), S = 1
             double trSigmaW = tr.lateMean(NoetherCharge.Result::noetherRate, steps, 0.2);
             double pred = sigma2 * trSigmaW / (2 * gamma);
+            // scale invariance: the gradient w.r.t. W scales as 1/||W||, so K = Tr Sigma_W ||W||^2 is invariant and the
+            // self-consistent equilibrium of 4 gamma x = 2 sigma^2 K / x is x* = sqrt(sigma^2 K / (2 gamma))
+            double kInv = tr.lateMean(r -> r.noetherRate() * r.cA(), steps, 0.2);
+            double selfConsistent = Math.sqrt(sigma2 * kInv / (2 * gamma));
             double maxW2 = SymmetryData.max(cw);
             out.report("SY5", "with weight decay ‖W‖² stays bounded and stabilises near σ² Tr Σ_W/(2γ)", null,
                     map("late_mean_w2", late, "mean_w2_60_80pct", earlier, "relative_drift", (late - earlier) / earlier,
                             "max_w2", maxW2, "w2_initial", cw[0], "trace_sigma_w_late", trSigmaW,
-                            "predicted_w2", pred, "late_over_predicted", late / pred, "run_status",
-                            wd.result().status().id()),
+                            "predicted_w2", pred, "late_over_predicted", late / pred,
+                            "self_consistent_equilibrium_w2", selfConsistent, "relaxation_steps_1_over_4_eta_gamma",
+                            1 / (4 * eta * gamma), "run_status", wd.result().status().id()),
                     "report: the late mean (last 20 %) of ‖W‖² against σ² Tr Σ_W/(2γ), σ² = η/(2S), Tr Σ_W at the current "
                             + "point (Q15.3), averaged over the same window");
-            wdText = String.format(Locale.ROOT, " With weight decay γ = 1e-3 the late mean of ‖W‖² is %s against the "
-                    + "equilibrium prediction σ² Tr Σ_W/(2γ) = %s (ratio %s).", fmt(late), fmt(pred), fmt(late / pred));
+            wdText = String.format(Locale.ROOT, " With weight decay γ = 1e-3 the late mean of ‖W‖² is %s (%s over the "
+                    + "preceding 20 %%) against σ² Tr Σ_W/(2γ) = %s at the current point (ratio %s); since Tr Σ_W ∝ 1/‖W‖² "
+                    + "under scale invariance, the self-consistent equilibrium is ‖W‖² = %s, approached with relaxation "
+                    + "time 1/(4ηγ) = %s steps, so a %d-step run is still relaxing towards it.", fmt(late), fmt(earlier),
+                    fmt(pred), fmt(late / pred), fmt(selfConsistent), fmt(1 / (4 * eta * gamma)), steps);
             out.run(SymmetryData.runRow(wd, "S2", "sgd b=1 iid, eta=0.05, weight decay 1e-3 on W, c=1/2",
                     "||W||^2 " + fmt(cw[0]) + " -> " + fmt(cw[cw.length - 1])));
         } else {

@@ -54,6 +54,8 @@ final class SymmetryWarmup {
     static final double ETA_START = 0.002;
     static final int BATCH = 32;
     static final long EVERY = 200;
+    /** Sharpness of the SGD + warmup run: at init and every 1000 steps over the last quarter (evidence beside SY18). */
+    static final long[] LATE_SHARPNESS = {0, 30000, 31000, 32000, 33000, 34000, 35000, 36000, 37000, 38000, 39000};
 
     private SymmetryWarmup() {
     }
@@ -89,7 +91,7 @@ final class SymmetryWarmup {
                             Optimizers.sgd(ramp), Samplers.create(Samplers.INDEPENDENT_WITHOUT_REPLACEMENT, N, BATCH, batchSeed))
                     .seed(batchSeed).theta0(theta0).steps(STEPS).evalEvery((int) EVERY).spikeKappa(0)
                     .diagnostic(Scheduled.every(LinearNetSymmetry.fromParams(Map.of()), EVERY))
-                    .diagnostic(new Scheduled(new Sharpness(Sharpness.Config.DEFAULT), 0, 0, new long[] {0}, true, false))
+                    .diagnostic(new Scheduled(new Sharpness(Sharpness.Config.DEFAULT), 0, 0, LATE_SHARPNESS, true, false))
                     .build()));
             tasks.add(() -> SymmetryData.train(ctx, "S5-" + tag + "-gd-warmup", TrainConfig.builder(reduced,
                             Optimizers.gd(ramp), Samplers.create(Samplers.FULL_BATCH, red.size(), red.size(), batchSeed))
@@ -136,6 +138,8 @@ final class SymmetryWarmup {
             m15.put(k + "_loss", sig(s.loss()));
             m15.put(k + "_min_loss", sig(minLoss));
             m15.put(k + "_ratio", sig(s.loss() / minLoss));
+            m15.put(k + "_late_fraction_within_1.3x", sig(lateFractionBelow(r.sgd(), 1.3 * minLoss)));
+            m15.put(k + "_late_mean_loss_ratio", sig(lateMeanLoss(r.sgd()) / minLoss));
             p15 &= sOk && s.loss() <= 1.3 * minLoss;
             m16.put(k + "_w_sgd", sig(s.normW()));
             m16.put(k + "_w_gd", sig(g.normW()));
@@ -147,6 +151,10 @@ final class SymmetryWarmup {
             m18.put(k + "_lambda_max_sgd", sig(s.lambdaMax()));
             m18.put(k + "_threshold", sig(2 / r.etaBig()));
             m18.put(k + "_lambda_max_gd", sig(g.lambdaMax()));
+            double[] late = lateLambdas(r.sgd());
+            m18.put(k + "_lambda_max_sgd_last_quarter", SymmetryData.sig(late));
+            m18.put(k + "_last_quarter_below_threshold", java.util.Arrays.stream(late).filter(v -> v < 2 / r.etaBig()).count()
+                    + " of " + late.length);
             p18 &= sOk && s.lambdaMax() < 2 / r.etaBig();
             m19.put(k + "_cos_sgd", sig(s.cos()));
             m19.put(k + "_cos_gd", sig(g.cos()));
@@ -172,12 +180,14 @@ final class SymmetryWarmup {
         out.gate("SY14", "without warmup SGD at η_big diverges at once", p14, m14,
                 "SGD at constant η_big: non-finite or ‖θ‖ > 1e4 within 100 steps");
         out.gate("SY15", "with warmup SGD trains to near the minimum loss", p15, m15,
-                "final loss of SGD + warmup ≤ 1.3 × min_w (1/n)‖Xw − y‖²");
+                "final loss (step 4e4) of SGD + warmup ≤ 1.3 × min_w (1/n)‖Xw − y‖² (gated on the end point; the fraction "
+                        + "of the last 20 % of evaluations within the bound and their mean are reported beside it)");
         out.gate("SY16", "warmup through the noise equilibrium: SGD ends at a much smaller ‖W‖ than GD", p16, m16,
                 "‖W‖_F(SGD + warmup) ≤ 0.5 · ‖W‖_F(GD + warmup)");
         out.gate("SY17", "SGD's W becomes rank 1 (W Σ_x Wᵀ ∝ uuᵀ at the equilibrium)", p17, m17,
                 "stable rank(W) under SGD + warmup ≤ 1.2");
-        out.gate("SY18", "SGD + warmup ends stable at η_big", p18, m18, "λ_max(SGD + warmup) < 2/η_big");
+        out.gate("SY18", "SGD + warmup ends stable at η_big", p18, m18, "λ_max(SGD + warmup) at the end < 2/η_big (gated on the end point; λ_max every 1000 steps over the "
+                        + "last quarter is reported beside it)");
         out.report("SY19", "SGD aligns u with the top left singular vector of W", null, m19,
                 "report: |cos(u, s_1)| under SGD + warmup vs GD + warmup");
 
@@ -261,6 +271,51 @@ final class SymmetryWarmup {
     private static double lambda(Timed t) {
         List<org.sgdlab.experiment.MetricsLog.Measurement> ms = t.log().measurements(Sharpness.NAME);
         return ms.isEmpty() ? Double.NaN : ((Sharpness.Result) ms.get(ms.size() - 1).result()).sharpness();
+    }
+
+    /** lambda_max of the SGD run at steps >= 30000 (the scheduled late points and the end). */
+    private static double[] lateLambdas(Timed t) {
+        List<Double> out = new ArrayList<>();
+        long last = -1;
+        for (org.sgdlab.experiment.MetricsLog.Measurement m : t.log().measurements(Sharpness.NAME)) {
+            if (m.step() >= RAMP && m.step() != last) {
+                out.add(((Sharpness.Result) m.result()).sharpness());
+                last = m.step();
+            }
+        }
+        return out.stream().mapToDouble(Double::doubleValue).toArray();
+    }
+
+    /** The fraction of the training-loss evaluations of the last 20 % of the run at or below {@code bound}. */
+    static double lateFractionBelow(Timed t, double bound) {
+        long[] steps = t.log().steps();
+        double[] loss = t.log().column("train_loss");
+        int k = 0;
+        int ok = 0;
+        for (int i = 0; i < steps.length; i++) {
+            if (steps[i] >= 0.8 * STEPS && !Double.isNaN(loss[i])) {
+                k++;
+                if (loss[i] <= bound) {
+                    ok++;
+                }
+            }
+        }
+        return k == 0 ? Double.NaN : (double) ok / k;
+    }
+
+    /** The mean training loss over the evaluations of the last 20 % of the run. */
+    static double lateMeanLoss(Timed t) {
+        long[] steps = t.log().steps();
+        double[] loss = t.log().column("train_loss");
+        double s = 0;
+        int k = 0;
+        for (int i = 0; i < steps.length; i++) {
+            if (steps[i] >= 0.8 * STEPS && !Double.isNaN(loss[i])) {
+                s += loss[i];
+                k++;
+            }
+        }
+        return k == 0 ? Double.NaN : s / k;
     }
 
     private static double lambdaAtInit(Timed t) {
