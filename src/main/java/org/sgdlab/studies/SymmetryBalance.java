@@ -69,6 +69,8 @@ final class SymmetryBalance {
         double[] testRatio = new double[seeds];
         double[] nnzSgd = new double[seeds];
         double[] nnzGd = new double[seeds];
+        double[] sgdHalf = new double[seeds];
+        double[] sgdLoss = new double[seeds];
         int sgdDiverged = 0;
         int gdAbove = 0;
         List<Object> perSeedSgd = new ArrayList<>();
@@ -93,6 +95,8 @@ final class SymmetryBalance {
             testRatio[i] = ok && gOk ? r.sgd().result().lastValue("test_loss") / r.gd().result().lastValue("test_loss")
                     : Double.POSITIVE_INFINITY;
             nnzSgd[i] = ok ? ts.last().nnz() : Double.NaN;
+            sgdHalf[i] = ok ? atStep(ts, N / 2).balancedness() : Double.POSITIVE_INFINITY;
+            sgdLoss[i] = ok ? r.sgd().result().lastValue("train_loss") : Double.POSITIVE_INFINITY;
             nnzGd[i] = gOk ? tg.last().nnz() : Double.NaN;
             perSeedSgd.add(sig(sgdFinal[i]));
             perSeedGd.add(sig(gdFinal[i]));
@@ -106,7 +110,8 @@ final class SymmetryBalance {
         boolean pass6 = medSgd <= 1e-6;
         boolean pass7 = medGd >= 0.5 * initial;
         out.provisional("SY6", "SGD balances the DLN: the per-coordinate charges u_i² − v_i² decay to 0",
-                pass6, map("median_final_balancedness", medSgd, "per_seed", perSeedSgd, "sgd_diverged", sgdDiverged,
+                pass6, map("median_final_balancedness", medSgd, "median_balancedness_at_half", SymmetryData.median(sgdHalf),
+                        "median_final_train_loss", SymmetryData.median(sgdLoss), "per_seed", perSeedSgd, "sgd_diverged", sgdDiverged,
                         "seeds", seeds, "eta_crit", SymmetryData.sig(etaCrit)),
                 "median over seeds of the final ‖|u| − |v|‖₂ of SGD (0.8 η_crit, ÷3 at N/2) ≤ 1e-6 (a diverged run "
                         + "counts as +∞)");
@@ -123,7 +128,13 @@ final class SymmetryBalance {
                 + "implemented here: per seed a Q17 bisection (K = 2000 constant-η SGD probes on the bisection stream, "
                 + "12 steps) gives η_crit = " + range(etaCrit) + "; SGD at 0.8·η_crit with ÷3 after update ⌊N/2⌋ and GD "
                 + "at η = 0.03, N = 1e4 + 1. Measured: median final balancedness " + fmt(medSgd) + " (SGD) vs "
-                + fmt(medGd) + " (GD; initial " + fmt(initial) + ").");
+                + fmt(medGd) + " (GD; initial " + fmt(initial) + "). The SGD balancedness is already "
+                + fmt(SymmetryData.median(sgdHalf)) + " (median) at N/2: once the run has fitted the noiseless data "
+                + "(median final training loss " + fmt(SymmetryData.median(sgdLoss)) + ") the batch gradients g vanish and "
+                + "the charges stop decaying, C_i(t+1) = (1 − η²g_i²)C_i(t), so the balancedness plateaus (figure); the "
+                + "1e-6 of SY6 needs |u_i| − |v_i| ≲ 2e-7 on each of the ~27 off-support coordinates, where |u_i| − |v_i| ≈ "
+                + "√|C_i|, i.e. C_i decayed from 0.01 by ~1e-12 (Σ_t η²g_{i,t}² of order 25): a long phase of loss "
+                + "stabilisation at a high loss, which 0.8·η_crit does not produce here.");
         out.table(List.of("run", "reference", "sgdlab (median over " + seeds + " seeds)"), List.of(
                 List.of("SGD, constant η = 0.25 (authors, n = 80, d = 200)", "1.6e-4", "—"),
                 List.of("SGD with decays at 10/30/50 % (authors)", "8.9e-24 / 1.0e-53 / 4.2e-90", "—"),
@@ -158,6 +169,15 @@ final class SymmetryBalance {
                     "balancedness " + fmt(gdFinal[r.seed()])));
         }
         out.extra("S3_eta_crit", SymmetryData.sig(etaCrit));
+    }
+
+    private static DlnSymmetry.Result atStep(Track<DlnSymmetry.Result> t, long step) {
+        for (int i = 0; i < t.size(); i++) {
+            if (t.steps()[i] >= step) {
+                return t.values().get(i);
+            }
+        }
+        return t.last();
     }
 
     private static double[] finite(double[] v) {

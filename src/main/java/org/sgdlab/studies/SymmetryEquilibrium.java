@@ -385,6 +385,14 @@ final class SymmetryEquilibrium {
                     o.config().label(), fmt(o.lateGd().rho()), fmt(o.lateSgd().rho()), fmt(o.lateGd().traceH()),
                     fmt(o.lateSgd().traceH()), fmt(o.traceHPred())));
         }
+        cap.append("The mean of the instantaneous ρ under SGD includes the fluctuation of the iterate around the "
+                + "equilibrium; ρ of the noise blocks averaged over the same window (the quantity whose zero the Noether "
+                + "flow targets) is ");
+        for (Outcome o : outs) {
+            cap.append(o.config().label()).append(' ').append(fmt(o.rhoOfMeansSgd())).append("; ");
+        }
+        cap.setLength(cap.length() - 2);
+        cap.append('.');
         out.figure(Figure.grid("s4_equilibrium", panels, 2).withSize(360, 160).withCaption(cap.toString().trim()));
         for (Outcome o : outs) {
             out.run(SymmetryData.runRow(o.phase1(), "S4", o.config().label() + ", phase 1 gd eta=0.01, c=1",
