@@ -68,14 +68,14 @@ final class SymmetryEquilibrium {
         double[] iso = {0.5};
         double[] aniso = {2, 0.1, 0.1, 0.1};
         List<Config> c = new ArrayList<>();
-        c.add(new Config("iso-phi0.25", "isotropic, φ = 0.25", 0.25, iso, true));
-        c.add(new Config("iso-phi1", "isotropic, φ = 1", 1, iso, true));
+        c.add(new Config("iso_phi0_25", "isotropic, φ = 0.25", 0.25, iso, true));
+        c.add(new Config("iso_phi1", "isotropic, φ = 1", 1, iso, true));
         if (!quick) {
-            c.add(new Config("iso-phi4", "isotropic, φ = 4", 4, iso, true));
+            c.add(new Config("iso_phi4", "isotropic, φ = 4", 4, iso, true));
         }
-        c.add(new Config("aniso-phi1", "anisotropic, φ = 1", 1, aniso, false));
+        c.add(new Config("aniso_phi1", "anisotropic, φ = 1", 1, aniso, false));
         if (!quick) {
-            c.add(new Config("aniso-phi4", "anisotropic, φ = 4", 4, aniso, false));
+            c.add(new Config("aniso_phi4", "anisotropic, φ = 4", 4, aniso, false));
         }
         return c;
     }
@@ -239,7 +239,7 @@ final class SymmetryEquilibrium {
                 pass8 &= o.lateSgd().rho() <= 0.3 * o.lateGd().rho() && completed(o);
             }
         }
-        m8.put("configs_with_rho_gd_above_0.1", applicable);
+        m8.put("configs_with_rho_gd_above_0_1", applicable);
         out.gate("SY8", "SGD reaches the noise equilibrium Σ_W = Σ_U: its noise imbalance is far below GD's",
                 pass8 && applicable > 0, m8,
                 "ρ_SGD ≤ 0.3 · ρ_GD for every configuration with ρ_GD > 0.1 (ρ = the mean of the instantaneous ρ over "
@@ -328,9 +328,9 @@ final class SymmetryEquilibrium {
                 + "an exact second-moment reduction of the data (8 rows; same loss, gradient and Hessian).");
         List<List<Object>> rows = new ArrayList<>();
         String[][] ref = {
-            {"iso-phi0.25", "0.28", "0.03", "37.66", "36.21", "36.15"},
-            {"iso-phi1", "0.05", "0.03", "59.64", "59.73", "59.62"},
-            {"iso-phi4", "0.28", "0.06", "147.8", "142.9", "141.9"},
+            {"iso_phi0_25", "0.28", "0.03", "37.66", "36.21", "36.15"},
+            {"iso_phi1", "0.05", "0.03", "59.64", "59.73", "59.62"},
+            {"iso_phi4", "0.28", "0.06", "147.8", "142.9", "141.9"},
         };
         for (Outcome o : outs) {
             String[] r = null;

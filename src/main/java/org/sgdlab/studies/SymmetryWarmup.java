@@ -125,7 +125,7 @@ final class SymmetryWarmup {
         double lambda0 = Double.NaN;
         List<Plot> panels = new ArrayList<>();
         for (Runs r : runs) {
-            String k = "eta" + fmt(r.etaBig());
+            String k = "eta" + fmt(r.etaBig()).replace('.', '_');
             boolean div = r.divergedAt() >= 0 && r.divergedAt() <= 100;
             p14 &= div;
             m14.put(k + "_diverged_at_step", r.divergedAt() < 0 ? "never" : r.divergedAt());
@@ -138,7 +138,7 @@ final class SymmetryWarmup {
             m15.put(k + "_loss", sig(s.loss()));
             m15.put(k + "_min_loss", sig(minLoss));
             m15.put(k + "_ratio", sig(s.loss() / minLoss));
-            m15.put(k + "_late_fraction_within_1.3x", sig(lateFractionBelow(r.sgd(), 1.3 * minLoss)));
+            m15.put(k + "_late_fraction_within_1_3x", sig(lateFractionBelow(r.sgd(), 1.3 * minLoss)));
             m15.put(k + "_late_mean_loss_ratio", sig(lateMeanLoss(r.sgd()) / minLoss));
             p15 &= sOk && s.loss() <= 1.3 * minLoss;
             m16.put(k + "_w_sgd", sig(s.normW()));
