@@ -249,9 +249,10 @@ public final class Spec {
 
         // training loop settings
         ObjectNode train = r.section(root, "train", false);
-        r.onlyKnown(train, "train", List.of("eval_every", "test_every", "physical_batch_size", "label_noise_std",
-                "full_grad_norm"));
+        r.onlyKnown(train, "train", List.of("eval_every", "test_every", "log_every", "physical_batch_size",
+                "label_noise_std", "full_grad_norm"));
         int evalEvery = (int) r.integer(train, "train", "eval_every", 1, 1, Integer.MAX_VALUE);
+        int logEvery = (int) r.integer(train, "train", "log_every", 1, 1, Integer.MAX_VALUE);
         boolean hasTest = source != null && source.test() != null && source.test().size() > 0;
         int testEvery = (int) r.integer(train, "train", "test_every", hasTest ? evalEvery : 0, 0, Integer.MAX_VALUE);
         int physical = (int) r.integer(train, "train", "physical_batch_size", Problem.DEFAULT_PHYSICAL_BATCH, 1,
@@ -373,7 +374,7 @@ public final class Spec {
         }
         TrainConfig.Builder tcb = TrainConfig.builder(problem, opt, sampler).steps(steps).seed(seed).evalEvery(evalEvery)
                 .testEvery(testEvery).labelNoiseStd(labelNoiseStd).spikeKappa(kappa).checkpointEvery(ckEvery)
-                .fullGradNorm(fullGradNorm);
+                .fullGradNorm(fullGradNorm).logEvery(logEvery);
         if (!Double.isNaN(lossGoal)) {
             tcb.lossGoal(lossGoal);
         }

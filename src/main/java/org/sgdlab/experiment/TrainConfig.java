@@ -21,13 +21,14 @@ import org.sgdlab.tensor.Tensor;
  *   <li>{@code labelNoiseStd}: label-noise SGD, targets of each batch perturbed by N(0, std^2)
  *       drawn from the {@code batches} stream of that step.</li>
  *   <li>{@code spikeKappa}: the spike detector's kappa (Q12; 0 disables).</li>
+ *   <li>{@code logEvery}: a metrics row every k steps (and at the last step).</li>
  * </ul>
  */
 public record TrainConfig(Problem problem, Optimizer<? extends OptimizerState> optimizer, BatchSampler sampler,
                           long steps, long seed, Tensor theta0, int evalEvery, int testEvery, double lossGoal,
                           double accuracyGoal, double divergenceLoss, double divergenceParam, double labelNoiseStd,
                           double spikeKappa, long checkpointEvery, boolean fullGradNorm,
-                          List<Scheduled> diagnostics, Controller controller) {
+                          List<Scheduled> diagnostics, Controller controller, int logEvery) {
 
     public TrainConfig {
         if (problem == null || optimizer == null || sampler == null) {
@@ -38,6 +39,9 @@ public record TrainConfig(Problem problem, Optimizer<? extends OptimizerState> o
         }
         if (evalEvery < 1) {
             throw new IllegalArgumentException("eval_every: must be >= 1, got " + evalEvery);
+        }
+        if (logEvery < 1) {
+            throw new IllegalArgumentException("log_every: must be >= 1, got " + logEvery);
         }
         if (testEvery < 0) {
             throw new IllegalArgumentException("test_every: must be >= 0 (0 = never), got " + testEvery);
@@ -73,33 +77,33 @@ public record TrainConfig(Problem problem, Optimizer<? extends OptimizerState> o
     public TrainConfig withOptimizer(Optimizer<? extends OptimizerState> o) {
         return new TrainConfig(problem, o, sampler, steps, seed, theta0, evalEvery, testEvery, lossGoal, accuracyGoal,
                 divergenceLoss, divergenceParam, labelNoiseStd, spikeKappa, checkpointEvery, fullGradNorm, diagnostics,
-                controller);
+                controller, logEvery);
     }
 
     /** A copy with other diagnostics. */
     public TrainConfig withDiagnostics(List<Scheduled> d) {
         return new TrainConfig(problem, optimizer, sampler, steps, seed, theta0, evalEvery, testEvery, lossGoal, accuracyGoal,
-                divergenceLoss, divergenceParam, labelNoiseStd, spikeKappa, checkpointEvery, fullGradNorm, d, controller);
+                divergenceLoss, divergenceParam, labelNoiseStd, spikeKappa, checkpointEvery, fullGradNorm, d, controller, logEvery);
     }
 
     /** A copy with a controller that may change the optimizer during the run (see {@link Controller}). */
     public TrainConfig withController(Controller c) {
         return new TrainConfig(problem, optimizer, sampler, steps, seed, theta0, evalEvery, testEvery, lossGoal, accuracyGoal,
-                divergenceLoss, divergenceParam, labelNoiseStd, spikeKappa, checkpointEvery, fullGradNorm, diagnostics, c);
+                divergenceLoss, divergenceParam, labelNoiseStd, spikeKappa, checkpointEvery, fullGradNorm, diagnostics, c, logEvery);
     }
 
     /** A copy with another step count. */
     public TrainConfig withSteps(long s) {
         return new TrainConfig(problem, optimizer, sampler, s, seed, theta0, evalEvery, testEvery, lossGoal, accuracyGoal,
                 divergenceLoss, divergenceParam, labelNoiseStd, spikeKappa, checkpointEvery, fullGradNorm, diagnostics,
-                controller);
+                controller, logEvery);
     }
 
     /** A copy starting from other parameters. */
     public TrainConfig withTheta0(Tensor t) {
         return new TrainConfig(problem, optimizer, sampler, steps, seed, t, evalEvery, testEvery, lossGoal, accuracyGoal,
                 divergenceLoss, divergenceParam, labelNoiseStd, spikeKappa, checkpointEvery, fullGradNorm, diagnostics,
-                controller);
+                controller, logEvery);
     }
 
     /** Fluent construction with documented defaults. */
@@ -122,6 +126,7 @@ public record TrainConfig(Problem problem, Optimizer<? extends OptimizerState> o
         private boolean fullGradNorm;
         private final List<Scheduled> diagnostics = new ArrayList<>();
         private Controller controller;
+        private int logEvery = 1;
 
         private Builder(Problem problem, Optimizer<? extends OptimizerState> optimizer, BatchSampler sampler) {
             this.problem = problem;
@@ -204,6 +209,15 @@ public record TrainConfig(Problem problem, Optimizer<? extends OptimizerState> o
             return this;
         }
 
+        /**
+         * Metric rows every k steps (default 1), plus the last step and the step a run stops at; the
+         * loop still evaluates at its cadence (the spike detector sees every evaluation).
+         */
+        public Builder logEvery(int k) {
+            logEvery = k;
+            return this;
+        }
+
         /** Changes the optimizer during the run (e.g. milestone-adaptive learning rates). */
         public Builder controller(Controller c) {
             controller = c;
@@ -219,7 +233,7 @@ public record TrainConfig(Problem problem, Optimizer<? extends OptimizerState> o
             int te = testEvery >= 0 ? testEvery : (problem.test() != null ? evalEvery : 0);
             return new TrainConfig(problem, optimizer, sampler, steps, seed, theta0, evalEvery, te, lossGoal, accuracyGoal,
                     divergenceLoss, divergenceParam, labelNoiseStd, spikeKappa, checkpointEvery, fullGradNorm, diagnostics,
-                controller);
+                controller, logEvery);
         }
     }
 }

@@ -234,8 +234,11 @@ public final class Trainer {
                 double gnorm = vg.grad().norm();
                 row.put("batch_loss", batchLoss);
                 row.put("batch_grad_norm", gnorm);
-                out.metrics(row);
-                if (!Double.isFinite(batchLoss) || !Double.isFinite(gnorm)) {
+                boolean finite = Double.isFinite(batchLoss) && Double.isFinite(gnorm);
+                if (!finite || t % c.logEvery() == 0) {
+                    out.metrics(row);
+                }
+                if (!finite) {
                     status = Status.DIVERGED;
                     reason = "non_finite";
                     break;

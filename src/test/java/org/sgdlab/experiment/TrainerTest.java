@@ -154,6 +154,19 @@ class TrainerTest {
     }
 
     @Test
+    void logEveryThinsTheRowsWithoutChangingTheTrajectory() {
+        Problem p = digits(100);
+        MetricsLog all = new MetricsLog();
+        MetricsLog thin = new MetricsLog();
+        Trainer.run(sgd(p, 0.2, 10).steps(23).build(), all);
+        Trainer.run(sgd(p, 0.2, 10).steps(23).logEvery(5).build(), thin);
+        assertEquals(List.of(0L, 5L, 10L, 15L, 20L, 23L), java.util.Arrays.stream(thin.steps()).boxed().toList());
+        for (var row : thin.rows()) {
+            assertEquals(all.rows().get(((Number) row.get("step")).intValue()), row);
+        }
+    }
+
+    @Test
     void aControllerCanChangeTheScheduleMidRun() {
         Problem p = digits(100);
         var s = Samplers.create(Samplers.EPOCH_SHUFFLE, 100, 10, 1);
