@@ -385,7 +385,8 @@ final class SparseFeaturesDln {
                 "report: median L[N/4, N/2) / median L[N/2 + 0.05N, N/2 + 0.1N] >= 3 in every seed");
 
         Plot.Builder p = Plot.builder().title("SF3: train loss of SGD at 0.8 eta_crit").xLabel("step").yLabel("train loss")
-                .yLog().span(n / 4, n / 2, "plateau window [N/4, N/2)").span(3 * n / 4, n, "final window [3N/4, N]")
+                .yLog().span(n / 4, n / 2, "plateau window [N/4, N/2)", Palette.ORANGE)
+                .span(3 * n / 4, n, "final window [3N/4, N]", Palette.GREEN)
                 .vline(Math.floor(n / 2), "decay /3");
         for (int i = 0; i < k; i++) {
             SparseFeaturesRun r = res.get(i).nu(0.8);
@@ -420,8 +421,7 @@ final class SparseFeaturesDln {
     }
 
     /** SF2 (§7.2): n = 80, d = 200, r = 20, N = 1e5 + 1, K = 5000. */
-    static List<Sf2Seed> sf2(StudyContext ctx, StudyResult out, Map<String, Object> etaCrits, int seeds, double[] fs,
-            boolean with95) {
+    static List<Sf2Seed> sf2(StudyContext ctx, StudyResult out, Map<String, Object> etaCrits, int seeds, double[] fs) {
         long n = 100_001;
         List<Callable<Object[]>> bis = new ArrayList<>();
         List<Seed> ss = new ArrayList<>();
@@ -442,15 +442,13 @@ final class SparseFeaturesDln {
                 jobs.add(() -> train(ctx, "SF2", s, "large0.8-f" + f, false,
                         Schedules.stepDecayAtFraction(0.8 * ec, f, n, 4), ec, n, false));
             }
-            if (with95) {
-                for (double f : fs) {
-                    jobs.add(() -> train(ctx, "SF2", s, "large0.95-f" + f, false,
-                            Schedules.stepDecayAtFraction(0.95 * ec, f, n, 4), ec, n, false));
-                }
+            for (double f : fs) {
+                jobs.add(() -> train(ctx, "SF2", s, "large0.95-f" + f, false,
+                        Schedules.stepDecayAtFraction(0.95 * ec, f, n, 4), ec, n, false));
             }
         }
         List<SparseFeaturesRun> runs = ctx.parallel(jobs);
-        int per = 1 + fs.length * (with95 ? 2 : 1);
+        int per = 1 + 2 * fs.length;
         List<Sf2Seed> res = new ArrayList<>();
         Map<String, Object> ecMap = new LinkedHashMap<>();
         for (int i = 0; i < seeds; i++) {
@@ -458,9 +456,7 @@ final class SparseFeaturesDln {
             Map<Double, SparseFeaturesRun> l95 = new LinkedHashMap<>();
             for (int j = 0; j < fs.length; j++) {
                 large.put(fs[j], runs.get(i * per + 1 + j));
-                if (with95) {
-                    l95.put(fs[j], runs.get(i * per + 1 + fs.length + j));
-                }
+                l95.put(fs[j], runs.get(i * per + 1 + fs.length + j));
             }
             res.add(new Sf2Seed(ss.get(i), bo.get(i), runs.get(i * per), large, l95));
             ecMap.put("seed" + i, bo.get(i).toMap());
@@ -469,11 +465,11 @@ final class SparseFeaturesDln {
         for (SparseFeaturesRun r : runs) {
             out.run(r.toRunMap());
         }
-        sf2Verdicts(out, res, fs, with95);
+        sf2Verdicts(out, res, fs);
         return res;
     }
 
-    private static void sf2Verdicts(StudyResult out, List<Sf2Seed> res, double[] fs, boolean with95) {
+    private static void sf2Verdicts(StudyResult out, List<Sf2Seed> res, double[] fs) {
         int k = res.size();
         Map<String, Object> ma = new LinkedHashMap<>();
         Map<String, Object> mb = new LinkedHashMap<>();
@@ -526,23 +522,19 @@ final class SparseFeaturesDln {
         }
         mc.put("median_test_ratio_by_f", list(medTest));
         mc.put("median_l0_ratio_by_f", list(medL0));
-        if (with95) {
-            for (double f : fs) {
-                double[] t = new double[k];
-                double[] l = new double[k];
-                boolean[] dv = new boolean[k];
-                for (int i = 0; i < k; i++) {
-                    SparseFeaturesRun r = res.get(i).large95().get(f);
-                    t[i] = r.test();
-                    l[i] = r.fin("l0", Double.NaN);
-                    dv[i] = r.diverged();
-                }
-                mc.put("nu0.95_test_f" + f, list(t));
-                mc.put("nu0.95_l0_f" + f, list(l));
-                mc.put("nu0.95_diverged_f" + f, SparseFeaturesStats.count(dv));
+        for (double f : fs) {
+            double[] t = new double[k];
+            double[] l = new double[k];
+            boolean[] dv = new boolean[k];
+            for (int i = 0; i < k; i++) {
+                SparseFeaturesRun r = res.get(i).large95().get(f);
+                t[i] = r.test();
+                l[i] = r.fin("l0", Double.NaN);
+                dv[i] = r.diverged();
             }
-        } else {
-            mc.put("nu0.95", "not run in the quick variant");
+            mc.put("nu0.95_test_f" + f, list(t));
+            mc.put("nu0.95_l0_f" + f, list(l));
+            mc.put("nu0.95_diverged_f" + f, SparseFeaturesStats.count(dv));
         }
         out.report("SF2c", "the longer the large step, the sparser and the better (medians over seeds)", mono, mc,
                 "report: median ratios non-increasing in f (reference: saturated, 10% ~ 30% ~ 50%); nu = 0.95 runs "
@@ -580,16 +572,14 @@ final class SparseFeaturesDln {
                     .withColor(Palette.VERMILLION).dashed());
             pl.add(Series.lineMarkers("const 0.3 eta_crit, seed " + i, fs, fill(fs.length, lc[i][0]))
                     .withColor(Palette.VERMILLION).dashed());
-            if (!s.large95().isEmpty()) {
-                pt.add(Series.lineMarkers("0.95 eta_crit, seed " + i, fs, t95).withColor(Palette.GREEN));
-                pl.add(Series.lineMarkers("0.95 eta_crit, seed " + i, fs, l95).withColor(Palette.GREEN));
-            }
+            pt.add(Series.lineMarkers("0.95 eta_crit, seed " + i, fs, t95).withColor(Palette.GREEN));
+            pl.add(Series.lineMarkers("0.95 eta_crit, seed " + i, fs, l95).withColor(Palette.GREEN));
         }
         return Figure.grid("sf2_duration", List.of(pt.build(), pl.build()), 2).withSize(420, 240)
                 .withTitle("SF2: the longer the large step, the sparser")
                 .withCaption("Test loss (left) and ||beta||_0 (right) at N = 100001 against the duration f of the 0.8 eta_crit "
                         + "step (then 0.2 eta_crit), per seed; dashed: the constant 0.3 eta_crit run of the same seed"
-                        + (res.isEmpty() || res.get(0).large95().isEmpty() ? "" : "; green: 0.95 eta_crit (report)")
+                        + "; green: 0.95 eta_crit (report)"
                         + ". Diverged runs are not drawn. Verdicts: SF2a " + outcome(out, "SF2a") + ", SF2b "
                         + outcome(out, "SF2b") + ".");
     }

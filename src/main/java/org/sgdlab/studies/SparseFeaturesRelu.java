@@ -403,9 +403,17 @@ final class SparseFeaturesRelu {
                 m.put(key + "_" + cfg[c], SparseFeaturesDln.list(a));
             }
         }
+        int collapsed = 0;
+        for (Sf5Seed s : res) {
+            for (SparseFeaturesRun r : s.large()) {
+                collapsed += r.fin("active_relus_l2", Double.NaN) == 0 ? 1 : 0;
+            }
+        }
+        m.put("large_runs_with_all_layer2_relus_dead", collapsed);
         out.report("SF5e", "dedup coefficient per layer (thr 0.99), Jacobian rank on X_test[:181], effective rank of "
                 + "the row-normalised layer-2 features", null, m, "report (authors, seed 5: effective rank 2.00 vs "
-                + "2.03 / 1.78 / 1.27)");
+                + "2.03 / 1.78 / 1.27); large runs whose layer 2 died entirely (density 0, counted by SF5b as sparse) "
+                + "are listed");
     }
 
     static Figure sf5Figure(List<Sf5Seed> res, StudyResult out) {

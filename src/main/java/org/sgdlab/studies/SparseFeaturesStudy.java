@@ -67,8 +67,7 @@ public final class SparseFeaturesStudy implements Study {
         List<SparseFeaturesDln.Sf1Seed> sf1 = SparseFeaturesDln.sf1(ctx, out, etaCrits);
         ctx.log("SF2: duration of the large step" + since(t0));
         double[] fs = quick ? new double[] {0.1, 0.5} : new double[] {0.1, 0.3, 0.5};
-        List<SparseFeaturesDln.Sf2Seed> sf2 = SparseFeaturesDln.sf2(ctx, out, etaCrits, ctx.seedCount(quick ? 2 : 4), fs,
-                true);
+        List<SparseFeaturesDln.Sf2Seed> sf2 = SparseFeaturesDln.sf2(ctx, out, etaCrits, ctx.seedCount(quick ? 2 : 4), fs);
         ctx.log("SF3: loss stabilisation (from SF1)" + since(t0));
         org.sgdlab.report.Figure f3 = SparseFeaturesDln.sf3(sf1, out);
         ctx.log("SF4: one-dimensional ReLU regression" + since(t0));
@@ -243,7 +242,7 @@ public final class SparseFeaturesStudy implements Study {
         rows.add(List.of("SF2", "||beta||_0: constant vs large", "165 - 172 vs 74 - 102",
                 range(map(sf2, s -> s.constant().fin("l0", Double.NaN))) + " vs "
                         + range(ll.stream().mapToDouble(Double::doubleValue).toArray())));
-        if (!sf2.isEmpty() && !sf2.get(0).large95().isEmpty()) {
+        if (!sf2.isEmpty()) {
             List<Double> t95 = new ArrayList<>();
             for (SparseFeaturesDln.Sf2Seed s : sf2) {
                 for (SparseFeaturesRun r : s.large95().values()) {

@@ -1,5 +1,6 @@
 package org.sgdlab.studies;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -181,6 +182,70 @@ class SparseFeaturesStudyTest {
         Tensor t7 = m7.init(Rng.stream(2, Rng.INIT));
         assertEquals(Math.sqrt(2.0 / 100), sd(t7, 2100, 12100), 0.01);
         assertEquals(0.0, t7.flat(2000));
+    }
+
+    @Test
+    void teacherStudentTasksFollowSections75To77() {
+        // SF5: x on the unit sphere of R^5; teacher 5 -> 2 -> 2 -> 1 with biases U(-1/sqrt(fan_in), 1/sqrt(fan_in))
+        Synthetic.Task t5 = Synthetic.sf5(50, 1000, Rng.stream(4, Rng.DATA));
+        assertEquals(50, t5.train().size());
+        assertEquals(1000, t5.test().size());
+        int[][] shapes = {{2, 5}, {2, 2}, {1, 2}};
+        for (int l = 1; l <= 3; l++) {
+            assertArrayEquals(shapes[l - 1], t5.truth("w" + l).shape());
+            Tensor b = t5.truth("b" + l);
+            for (int i = 0; i < b.size(); i++) {
+                assertTrue(Math.abs(b.flat(i)) <= 1 / Math.sqrt(shapes[l - 1][1]), "b" + l);
+            }
+        }
+        for (int i = 0; i < 50; i++) {
+            double nrm = 0;
+            for (int j = 0; j < 5; j++) {
+                nrm += Math.pow(t5.train().x().get(i, j), 2);
+            }
+            assertEquals(1.0, nrm, 1e-12);
+            assertEquals(teacher(t5, t5.train().x(), i, 3, 5), t5.train().y().get(i, 0), 1e-12);
+        }
+        // SF6: inputs on the unit circle, teacher rows of unit norm, output weights +-1, no biases
+        Synthetic.Task t6 = Synthetic.sf6(15, 1000, Rng.stream(4, Rng.DATA));
+        Tensor w = t6.truth("w1");
+        for (int j = 0; j < 3; j++) {
+            assertEquals(1.0, Math.hypot(w.get(j, 0), w.get(j, 1)), 1e-12);
+            assertEquals(1.0, Math.abs(t6.truth("w2").get(0, j)));
+        }
+        for (int i = 0; i < 15; i++) {
+            assertEquals(1.0, Math.hypot(t6.train().x().get(i, 0), t6.train().x().get(i, 1)), 1e-12);
+            assertEquals(teacher(t6, t6.train().x(), i, 2, 2), t6.train().y().get(i, 0), 1e-12);
+        }
+        // SF7: x ~ N(0, I/20), y standardised over the training set
+        Synthetic.Task t7 = Synthetic.sf7(500, 1000, Rng.stream(4, Rng.DATA));
+        assertEquals(1.0 / 20, t7.train().x().square().mean().item(), 0.005);
+        assertEquals(0.0, t7.train().y().mean().item(), 1e-12);
+        assertEquals(1.0, t7.train().y().square().mean().item(), 1e-12);
+    }
+
+    /** The ReLU teacher of a task at row i, by loops: hidden layers ReLU(W h + b), last layer linear. */
+    private static double teacher(Synthetic.Task t, Tensor x, int i, int layers, int d) {
+        double[] h = new double[d];
+        for (int j = 0; j < d; j++) {
+            h[j] = x.get(i, j);
+        }
+        for (int l = 1; l <= layers; l++) {
+            Tensor w = t.truth("w" + l);
+            Tensor b = t.truth().get("b" + l);
+            double[] z = new double[w.dim(0)];
+            for (int o = 0; o < z.length; o++) {
+                z[o] = b == null ? 0 : b.flat(o);
+                for (int j = 0; j < h.length; j++) {
+                    z[o] += w.get(o, j) * h[j];
+                }
+                if (l < layers) {
+                    z[o] = Math.max(0, z[o]);
+                }
+            }
+            h = z;
+        }
+        return h[0];
     }
 
     @Test
