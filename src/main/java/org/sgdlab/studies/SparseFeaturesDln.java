@@ -113,9 +113,6 @@ final class SparseFeaturesDln {
         return new Scheduled(d, 0, 0, null, true, false);
     }
 
-    static String fmt(double v) {
-        return String.format(Locale.ROOT, "%.3g", v);
-    }
 
     static List<Double> list(double[] v) {
         List<Double> l = new ArrayList<>();

@@ -3,7 +3,6 @@ package org.sgdlab.studies;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.sgdlab.data.Dataset;
@@ -16,7 +15,6 @@ import org.sgdlab.diagnostics.JacobianRank;
 import org.sgdlab.diagnostics.Problem;
 import org.sgdlab.diagnostics.ReluPatterns;
 import org.sgdlab.experiment.MetricsLog;
-import org.sgdlab.experiment.Scheduled;
 import org.sgdlab.experiment.TrainConfig;
 import org.sgdlab.nn.Activation;
 import org.sgdlab.nn.Dense;
@@ -684,9 +682,5 @@ final class SparseFeaturesRelu {
     private static Measure sf7Measure() {
         return new Measure(new FeatureSparsity(FeatureSparsity.Config.defaults().withLayers(ActivationDensity.Layers.ALL)),
                 null, null, null);
-    }
-
-    static String fmt(double v) {
-        return String.format(Locale.ROOT, "%.3g", v);
     }
 }
