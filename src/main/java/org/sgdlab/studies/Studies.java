@@ -10,8 +10,9 @@ public final class Studies {
     private static final List<Supplier<Study>> ALL = new ArrayList<>();
 
     static {
-        // each study registers here when it lands
+        // in the order of STUDIES.md
         ALL.add(SymmetryStudy::new);
+        ALL.add(SparseFeaturesStudy::new);
     }
 
     private Studies() {
