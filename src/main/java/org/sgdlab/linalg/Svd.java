@@ -201,11 +201,13 @@ public final class Svd {
                 for (int j = i + 1; j < n; j++) {
                     double a = norms[i];
                     double b = norms[j];
-                    if (a == 0 || b == 0) {
+                    // tracked norms can round to (slightly) negative values for columns that are zero in
+                    // exact arithmetic: such a column needs no rotation (and sqrt would give NaN)
+                    if (!(a > 0) || !(b > 0)) {
                         continue;
                     }
                     double g = Vec.dot(c[i], c[j]);
-                    if (Math.abs(g) <= tol * Math.sqrt(a) * Math.sqrt(b)) {
+                    if (g == 0 || Math.abs(g) <= tol * Math.sqrt(a) * Math.sqrt(b)) {
                         continue;
                     }
                     rotated = true;

@@ -85,7 +85,8 @@ final class SparseFeaturesDln {
         BatchSampler sampler = gd ? Samplers.create(Samplers.FULL_BATCH, s.n(), s.n(), s.seed())
                 : Samplers.create(Samplers.IID_WITH_REPLACEMENT, s.n(), 1, s.seed());
         TrainConfig c = TrainConfig.builder(s.problem(), gd ? Optimizers.gd(schedule) : Optimizers.sgd(schedule), sampler)
-                .steps(steps).seed(s.seed()).theta0(s.theta0()).evalEvery(EVAL_EVERY).testEvery((int) steps)
+                .steps(steps).seed(s.seed()).theta0(s.theta0()).evalEvery(EVAL_EVERY).logEvery(EVAL_EVERY)
+                .testEvery((int) steps)
                 .divergenceLoss(SparseFeaturesBisection.LOSS_BOUND).divergenceParam(SparseFeaturesBisection.PARAM_BOUND)
                 .spikeKappa(0)
                 .diagnostic(atEnd(new DlnSymmetry(new DlnSymmetry.Config("u", "v", TAU))))

@@ -72,6 +72,7 @@ final class SparseFeaturesRelu {
         TrainConfig.Builder b = TrainConfig.builder(s.problem(), Optimizers.sgd(schedule),
                         Samplers.create(Samplers.INDEPENDENT_WITHOUT_REPLACEMENT, n, batch, s.seed()))
                 .steps(steps).seed(s.seed()).theta0(s.theta0()).evalEvery((int) Math.max(1, steps / 20))
+                .logEvery((int) Math.max(1, steps / 20))
                 .testEvery(testIsTrain ? 0 : (int) steps)
                 .divergenceParam(SparseFeaturesBisection.PARAM_BOUND).spikeKappa(0);
         if (mz.sparsity() != null) {

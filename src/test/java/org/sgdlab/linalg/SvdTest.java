@@ -122,4 +122,25 @@ class SvdTest {
         e = assertThrows(IllegalArgumentException.class, () -> Svd.rank(Tensor.eye(2), 1.5));
         assertTrue(e.getMessage().contains("relTol") && e.getMessage().contains("1.5"), e.getMessage());
     }
+    /**
+     * Found through SF5: the Jacobian of a student whose layer 2 died is finite, yet its rank came out as -1 (NaN
+     * singular values). Minimal case: a rank-1 matrix e_1 r^T has singular values (||r||, 0, 0, 0). In
+     * {@code Svd.jacobi} the tracked squared norms {@code a - t g} of two columns rotated to zero became -5.55e-17;
+     * the skip test {@code |g| <= tol sqrt(a) sqrt(b)} is then NaN (false), so the pair with g = 0 and a = b is
+     * rotated with zeta = 0/0 and every column turns NaN. Pairs with a non-positive tracked norm or g = 0 are now
+     * skipped.
+     */
+    @Test
+    void svdOfARankOneMatrixIsFinite() {
+        double[] r = {-0.11809525893283676, -1.41152156687343, 0.46605334379240704, -0.6772331232671996};
+        double[][] a = new double[4][4];
+        a[0] = r.clone();
+        double[] s = Svd.singularValues(Tensor.matrix(a));
+        double norm = Math.sqrt(r[0] * r[0] + r[1] * r[1] + r[2] * r[2] + r[3] * r[3]);
+        assertEquals(norm, s[0], 1e-12 * norm, java.util.Arrays.toString(s));
+        for (int i = 1; i < 4; i++) {
+            assertEquals(0.0, s[i], 1e-12 * norm, java.util.Arrays.toString(s));
+        }
+    }
+
 }
