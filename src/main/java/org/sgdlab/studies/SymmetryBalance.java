@@ -201,12 +201,12 @@ final class SymmetryBalance {
         DlnSymmetry dln = new DlnSymmetry(DlnSymmetry.Config.defaults());
         TrainConfig sgd = TrainConfig.builder(p, Optimizers.sgd(Schedules.stepDecayAfter(eta, N / 2, 3)),
                         Samplers.create(Samplers.IID_WITH_REPLACEMENT, 20, 1, seed))
-                .seed(seed).theta0(theta0).steps(N).evalEvery(100).testEvery(N).spikeKappa(0)
+                .seed(seed).theta0(theta0).steps(N).evalEvery(100).logEvery(100).testEvery(N).spikeKappa(0)
                 .divergenceLoss(10).divergenceParam(1e6)
                 .diagnostic(Scheduled.every(dln, 100)).build();
         TrainConfig gd = TrainConfig.builder(p, Optimizers.gd(Schedules.constant(GF_ETA)),
                         Samplers.create(Samplers.FULL_BATCH, 20, 20, seed))
-                .seed(seed).theta0(theta0).steps(N).evalEvery(100).testEvery(N).spikeKappa(0)
+                .seed(seed).theta0(theta0).steps(N).evalEvery(100).logEvery(100).testEvery(N).spikeKappa(0)
                 .divergenceLoss(10).divergenceParam(1e6)
                 .diagnostic(Scheduled.every(new DlnSymmetry(DlnSymmetry.Config.defaults()), 100)).build();
         Timed ts = SymmetryData.train(ctx, "S3-seed" + s + "-sgd", sgd);

@@ -112,7 +112,7 @@ final class SymmetryBisection {
      */
     static boolean diverges(Problem problem, Tensor theta0, BatchSampler sampler, long seed, int k, double eta) {
         TrainConfig c = TrainConfig.builder(problem, Optimizers.sgd(Schedules.constant(eta)), sampler)
-                .steps(k).seed(seed).theta0(theta0).evalEvery(50).testEvery(0).spikeKappa(0)
+                .steps(k).seed(seed).theta0(theta0).evalEvery(50).logEvery(50).testEvery(0).spikeKappa(0)
                 .divergenceLoss(10).divergenceParam(1e6).build();
         RunResult r = Trainer.run(c, new RunListener() {
         });

@@ -167,7 +167,7 @@ final class SymmetryEquilibrium {
                 Problem reduced = new Problem(model, Losses.squared(MseConvention.PLAIN), red, null);
                 TrainConfig cfg = TrainConfig.builder(reduced, Optimizers.gd(Schedules.constant(ETA1)),
                                 Samplers.create(Samplers.FULL_BATCH, red.size(), red.size(), batchSeed))
-                        .seed(batchSeed).theta0(theta0).steps(PHASE1).evalEvery(1000).spikeKappa(0).build();
+                        .seed(batchSeed).theta0(theta0).steps(PHASE1).evalEvery(1000).logEvery(1000).spikeKappa(0).build();
                 return new Phase1(c, task, real, reduced, SymmetryData.train(ctx, "S4-" + c.key() + "-phase1-gd", cfg));
             });
         }
@@ -181,7 +181,7 @@ final class SymmetryEquilibrium {
             p2.add(() -> SymmetryData.train(ctx, "S4-" + e.config().key() + "-phase2-sgd", TrainConfig.builder(e.real(),
                             Optimizers.sgd(Schedules.constant(ETA2)),
                             Samplers.create(Samplers.IID_WITH_REPLACEMENT, N, 1, batchSeed))
-                    .seed(batchSeed).theta0(start).steps(phase2).evalEvery(100).spikeKappa(0)
+                    .seed(batchSeed).theta0(start).steps(phase2).evalEvery(100).logEvery(100).spikeKappa(0)
                     .diagnostic(Scheduled.every(sym, 100))
                     .diagnostic(new Scheduled(blocks(e.real()), 100, late, new long[0], true, false)).build()));
             Diagnostic<LinearNetSymmetry.Result> symGd =
@@ -189,7 +189,7 @@ final class SymmetryEquilibrium {
             int m = e.reduced().train().size();
             p2.add(() -> SymmetryData.train(ctx, "S4-" + e.config().key() + "-phase2-gd", TrainConfig.builder(e.reduced(),
                             Optimizers.gd(Schedules.constant(ETA2)), Samplers.create(Samplers.FULL_BATCH, m, m, batchSeed))
-                    .seed(batchSeed).theta0(start).steps(phase2).evalEvery(100).spikeKappa(0)
+                    .seed(batchSeed).theta0(start).steps(phase2).evalEvery(100).logEvery(100).spikeKappa(0)
                     .diagnostic(Scheduled.every(symGd, 100))
                     .diagnostic(new Scheduled(blocks(e.real()), 100, late, new long[0], true, false)).build()));
         }
@@ -432,18 +432,18 @@ final class SymmetryEquilibrium {
         Tensor theta0 = model.init(Rng.stream(initSeed, Rng.INIT));
         Timed ph1 = SymmetryData.train(ctx, "S6-phase1-gd", TrainConfig.builder(p, Optimizers.gd(Schedules.constant(ETA1)),
                         Samplers.create(Samplers.FULL_BATCH, N, N, batchSeed))
-                .seed(batchSeed).theta0(theta0).steps(PHASE1).evalEvery(1000).spikeKappa(0).build());
+                .seed(batchSeed).theta0(theta0).steps(PHASE1).evalEvery(1000).logEvery(1000).spikeKappa(0).build());
         Tensor start = ph1.result().theta();
         long from = (long) (0.8 * phase2);
         List<Callable<Timed>> tasks = new ArrayList<>();
         tasks.add(() -> SymmetryData.train(ctx, "S6-phase2-sgd", TrainConfig.builder(p,
                         Optimizers.sgd(Schedules.constant(ETA2)), Samplers.create(Samplers.IID_WITH_REPLACEMENT, N, 1, batchSeed))
-                .seed(batchSeed).theta0(start).steps(phase2).evalEvery(1000).spikeKappa(0)
+                .seed(batchSeed).theta0(start).steps(phase2).evalEvery(1000).logEvery(1000).spikeKappa(0)
                 .diagnostic(new Scheduled(LinearNetSymmetry.fromParams(Map.of("w_block", w, "u_block", u)), 200, from,
                         new long[0], true, false)).build()));
         tasks.add(() -> SymmetryData.train(ctx, "S6-phase2-gd", TrainConfig.builder(p,
                         Optimizers.gd(Schedules.constant(ETA2)), Samplers.create(Samplers.FULL_BATCH, N, N, batchSeed))
-                .seed(batchSeed).theta0(start).steps(phase2).evalEvery(1000).spikeKappa(0)
+                .seed(batchSeed).theta0(start).steps(phase2).evalEvery(1000).logEvery(1000).spikeKappa(0)
                 .diagnostic(new Scheduled(LinearNetSymmetry.fromParams(Map.of("w_block", w, "u_block", u)), 200, from,
                         new long[0], true, false)).build()));
         List<Timed> runs = ctx.parallel(tasks);
