@@ -13,6 +13,8 @@ public final class Studies {
         // in the order of STUDIES.md
         ALL.add(SymmetryStudy::new);
         ALL.add(SparseFeaturesStudy::new);
+        // each study registers here when it lands
+        ALL.add(MomentumCatapultStudy::new);
     }
 
     private Studies() {
