@@ -12,9 +12,8 @@ public final class Studies {
     static {
         // in the order of STUDIES.md
         ALL.add(SymmetryStudy::new);
-        ALL.add(SparseFeaturesStudy::new);
-        // each study registers here when it lands
         ALL.add(MomentumCatapultStudy::new);
+        ALL.add(SparseFeaturesStudy::new);
     }
 
     private Studies() {
