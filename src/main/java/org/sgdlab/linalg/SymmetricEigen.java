@@ -220,12 +220,17 @@ public final class SymmetricEigen {
      */
     static boolean ql(double[] d, double[] e, double[][] z) {
         int n = d.length;
+        // negligible off-diagonals are judged against the running scale max_{i<=l} |d_i| + |e_i| (as EISPACK's
+        // tql2 does), not only against their neighbours: with a cluster of near-zero eigenvalues (a Hessian at
+        // interpolation) a purely local relative test can never be met
+        double scale = 0;
         for (int l = 0; l < n; l++) {
+            scale = Math.max(scale, Math.abs(d[l]) + Math.abs(e[l]));
             int iter = 0;
             while (true) {
                 int m = l;
                 while (m < n - 1) {                           // first negligible e[m] at or after l
-                    double dd = Math.abs(d[m]) + Math.abs(d[m + 1]);
+                    double dd = Math.max(Math.abs(d[m]) + Math.abs(d[m + 1]), scale);
                     if (Math.abs(e[m]) <= EPS * dd || Math.abs(e[m]) < Double.MIN_NORMAL) {
                         break;
                     }

@@ -174,4 +174,30 @@ class SymmetricEigenTest {
         double[] vals = SymmetricEigen.eigenvalues(noisy);
         assertArrayEquals(Known.descending(lambda), vals, 1e-12);
     }
+
+    /**
+     * A Hessian at interpolation: a few large eigenvalues and a large cluster of eigenvalues of order 1e-14
+     * (the shape that made a purely local deflation test stall: momentum-catapult P2-B).
+     */
+    @Test
+    void convergesWithALargeClusterOfNearZeroEigenvalues() {
+        java.util.SplittableRandom rng = new java.util.SplittableRandom(11);
+        int n = 200;
+        double[] spectrum = new double[n];
+        spectrum[0] = 28.13;
+        spectrum[1] = 11.5;
+        spectrum[2] = 3.25;
+        for (int i = 3; i < n; i++) {
+            spectrum[i] = 1e-14 * (rng.nextDouble() - 0.5);
+        }
+        Tensor a = Known.withSpectrum(rng, spectrum);
+        SymmetricEigen.Result r = SymmetricEigen.decompose(a);
+        assertTrue(r.converged(), "did not converge");
+        assertEquals(28.13, r.values()[0], 1e-12 * 28.13);
+        assertEquals(11.5, r.values()[1], 1e-12 * 28.13);
+        assertEquals(3.25, r.values()[2], 1e-12 * 28.13);
+        for (int i = 0; i < 3; i++) {
+            assertTrue(Known.residual(a, Known.column(r.vectors(), i), r.values()[i]) <= 1e-11 * 28.13);
+        }
+    }
 }

@@ -420,8 +420,6 @@ class MomentumCatapultStudyTest {
      * at the top).
      */
     @Test
-    @Disabled("engine bug: SymmetricEigen (dense path of Lanczos.auto for p <= 300) does not converge on the "
-            + "rank-deficient P2-B Hessian at interpolation and returns a wrong top eigenvalue")
     void densePathMatchesLanczosAtInterpolation() {
         Synthetic.Task task = Synthetic.sparseOnes(50, 0, 100, 5, Rng.stream(0, Rng.DATA));
         Problem p = MomentumCatapultStudy.bProblem(task, 1.0);
