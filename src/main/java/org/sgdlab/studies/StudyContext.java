@@ -111,6 +111,10 @@ public record StudyContext(boolean quick, long seed, int seeds, Path out, String
             return out;
         }
         ExecutorService ex = Executors.newFixedThreadPool(Math.min(jobs, tasks.size()));
+        // side-by-side runs each get one BLAS thread (a multi-threaded BLAS under concurrent callers spins)
+        org.sgdlab.tensor.Blas blas = org.sgdlab.tensor.Blas.get();
+        int blasThreads = blas.threads();
+        blas.setThreads(1);
         try {
             List<Future<T>> fs = new ArrayList<>();
             for (Callable<T> t : tasks) {
@@ -137,6 +141,7 @@ public record StudyContext(boolean quick, long seed, int seeds, Path out, String
             return out;
         } finally {
             ex.shutdownNow();
+            blas.setThreads(blasThreads);
         }
     }
 

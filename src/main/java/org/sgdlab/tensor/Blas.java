@@ -20,6 +20,14 @@ public interface Blas {
     int threads();
 
     /**
+     * Sets the threads of one product (process-wide). Runs executed side by side should use 1: a
+     * multi-threaded BLAS under concurrent callers spends its time spinning, not computing. Results
+     * do not depend on it. The pure-Java backend follows {@link Parallel} and ignores this.
+     */
+    default void setThreads(int n) {
+    }
+
+    /**
      * Row-major dgemm: {@code C[m x n] = alpha * op(A)[m x k] op(B)[k x n] + beta * C}, where
      * {@code op(X) = X^T} when the flag is set. {@code lda}, {@code ldb}, {@code ldc} are row
      * strides of the stored (untransposed) matrices; offsets index into the arrays.

@@ -22,6 +22,7 @@ final class FfmBlas implements Blas {
 
     private final MethodHandle gemm;
     private final MethodHandle getThreads;
+    private final MethodHandle setThreads;
     private final String detail;
 
     FfmBlas(Path library, String origin) throws Throwable {
@@ -34,10 +35,10 @@ final class FfmBlas implements Blas {
                 FunctionDescriptor.ofVoid(i, i, i, i, i, i, d, p, i, p, i, d, p, i),
                 Linker.Option.critical(true));
         getThreads = linker.downcallHandle(find(lib, "openblas_get_num_threads"), FunctionDescriptor.of(i));
+        setThreads = linker.downcallHandle(find(lib, "openblas_set_num_threads"), FunctionDescriptor.ofVoid(i));
         String threadsProp = System.getProperty("sgdlab.blas.threads");
         if (threadsProp != null) {
-            MethodHandle set = linker.downcallHandle(find(lib, "openblas_set_num_threads"), FunctionDescriptor.ofVoid(i));
-            set.invokeExact(Integer.parseInt(threadsProp.trim()));
+            setThreads.invokeExact(Integer.parseInt(threadsProp.trim()));
         }
         String core = "?";
         String config = "?";
@@ -84,6 +85,15 @@ final class FfmBlas implements Blas {
             return (int) getThreads.invokeExact();
         } catch (Throwable t) {
             return -1;
+        }
+    }
+
+    @Override
+    public void setThreads(int n) {
+        try {
+            setThreads.invokeExact(Math.max(1, n));
+        } catch (Throwable t) {
+            throw new IllegalStateException("openblas_set_num_threads failed", t);
         }
     }
 
