@@ -226,36 +226,42 @@ final class EosReport {
     // ---- forks: A6-A8 -------------------------------------------------------------------------------------------
 
     void forks(Run e02, Run control, Run perturbed) {
-        r.section("Edge test: forks from \u03b8 of E-0.2 at step " + EosStudy.FORK_AT);
+        r.section("Edge test: forks from \u03b8 of E-0.2 at step " + plan.forkAt());
         if (control == null || perturbed == null) {
             for (String id : List.of("A6", "A7", "A8")) {
                 verdict(id, "edge test", false, Map.of("forks", "not run: E-0.2 ended at step " + e02.steps()),
-                        "the forks need theta of E-0.2 at step " + EosStudy.FORK_AT);
+                        "the forks need theta of E-0.2 at step " + plan.forkAt());
             }
             return;
         }
-        long at = EosStudy.FORK_AT;
+        long at = plan.forkAt();
+        long end = plan.forkEnd();
+        long a7 = plan.a7From();
+        int len = (int) plan.forkLength();
         double[] pl = perturbed.loss();
         double[] cl = control.loss();
-        double pMax = EosStats.maxLossRatio(pl, 0, 50);
-        int pArg = EosStats.argMaxLoss(pl, 0, 50);
-        double cMax = EosStats.maxLossRatio(cl, 0, (int) EosStudy.FORK_LENGTH);
+        double pMax = EosStats.maxLossRatio(pl, 0, (int) (plan.spikeEnd() - at));
+        int pArg = EosStats.argMaxLoss(pl, 0, (int) (plan.spikeEnd() - at));
+        double cMax = EosStats.maxLossRatio(cl, 0, len);
         Map<String, Object> m6 = new LinkedHashMap<>();
-        m6.put("loss_1500", pl[0]);
-        m6.put("perturbed_max_loss_ratio_to_1550", pMax);
+        m6.put("fork_step", at);
+        m6.put("loss_at_fork", pl[0]);
+        m6.put("perturbed_max_loss_ratio_50_steps", pMax);
         m6.put("perturbed_peak_step", at + pArg);
         m6.put("control_max_loss_ratio", cMax);
-        m6.put("sharpness_1500", control.sharpness().at(at));
+        m6.put("sharpness_at_fork", control.sharpness().at(at));
         m6.put("control_eta", control.eta());
         m6.put("perturbed_eta", perturbed.eta());
         verdict("A6", "edge test: raising eta so that 2/eta falls below the current sharpness destabilises GD (a loss "
                 + "spike), while the unperturbed continuation stays stable", pMax >= 5 && cMax <= 2, m6,
-                "fork-perturbed max_{t <= 1550} L_t / L(1500) >= 5; fork-control max over its 1000 steps of L_t / L(1500) <= 2");
+                "fork-perturbed max_{t <= " + plan.spikeEnd() + "} L_t / L(" + at + ") >= 5; fork-control max over its " + len
+                        + " steps of L_t / L(" + at + ") <= 2");
         claim("A6", "2/" + ETA + " below the sharpness \u21d2 unstable; the control stays stable", String.format(Locale.ROOT,
                 "perturbed max loss ratio %.2f (step %d); control %.3f", pMax, at + pArg, cMax));
-        double[] w = perturbed.ratio().window(2000, 2500);
+        double[] w = perturbed.ratio().window(a7, end);
         double frac = EosStats.fractionWithin(w, 0.10);
         Map<String, Object> m7 = new LinkedHashMap<>();
+        m7.put("window", List.of(a7, end));
         m7.put("measurements", w.length);
         m7.put("fraction_within_10pct", frac);
         m7.put("median_ratio", EosStats.median(w));
@@ -264,23 +270,25 @@ final class EosReport {
         m7.put("new_threshold", perturbed.threshold());
         m7.put("min_sharpness_after_fork", EosStats.min(perturbed.sharpness().values()));
         verdict("A7", "edge test: after the instability the sharpness re-settles at the new 2/eta", w.length > 0 && frac >= 0.9,
-                m7, ">= 90 % of the fork-perturbed measurements in [2000, 2500] within +-10 % of the new 2/eta = "
+                m7, ">= 90 % of the fork-perturbed measurements in [" + a7 + ", " + end + "] within +-10 % of the new 2/eta = "
                         + EosStudy.num(perturbed.threshold()));
         claim("A7", "sharpness adapts to the new 2/" + ETA, String.format(Locale.ROOT,
-                "%d measurements in [2000, 2500]: %.0f %% within \u00b110 %% of %s (median ratio %.4f)", w.length, 100 * frac,
+                "%d measurements in [%d, %d]: %.0f %% within \u00b110 %% of %s (median ratio %.4f)", w.length, a7, end, 100 * frac,
                 EosStudy.num(perturbed.threshold()), EosStats.median(w)));
         Map<String, Object> m8 = new LinkedHashMap<>();
-        m8.put("loss_1500", cl[0]);
-        m8.put("control_loss_2500", cl[cl.length - 1]);
-        m8.put("perturbed_loss_2500", pl[pl.length - 1]);
+        m8.put("loss_at_fork", cl[0]);
+        m8.put("control_loss_at_end", cl[cl.length - 1]);
+        m8.put("perturbed_loss_at_end", pl[pl.length - 1]);
+        m8.put("end", end);
         m8.put("control_status", control.status());
         m8.put("perturbed_status", perturbed.status());
-        boolean pass8 = cl.length == EosStudy.FORK_LENGTH + 1 && pl.length == EosStudy.FORK_LENGTH + 1
+        boolean pass8 = cl.length == len + 1 && pl.length == len + 1
                 && cl[cl.length - 1] < cl[0] && pl[pl.length - 1] < pl[0];
         verdict("A8", "edge test: both forks keep decreasing the loss over the long run", pass8, m8,
-                "L(2500) < L(1500) for fork-control and fork-perturbed");
+                "L(" + end + ") < L(" + at + ") for fork-control and fork-perturbed");
         claim("A8", "both forks decrease the loss in the long run", String.format(Locale.ROOT,
-                "L(1500) = %.4g \u2192 L(2500) = %.4g (control), %.4g (perturbed)", cl[0], cl[cl.length - 1], pl[pl.length - 1]));
+                "L(%d) = %.4g \u2192 L(%d) = %.4g (control), %.4g (perturbed)", at, cl[0], end, cl[cl.length - 1],
+                pl[pl.length - 1]));
 
         Trace pre = new Trace(e02.sharpness().windowSteps(0, at), e02.sharpness().window(0, at));
         Plot top = Plot.builder().title("Forks: sharpness").yLabel(LAMBDA + "_max")
@@ -291,7 +299,7 @@ final class EosReport {
                         toD(perturbed.sharpness().steps()), perturbed.sharpness().values()))
                 .refLine(control.threshold(), "2/" + ETA + " = " + EosStudy.num(control.threshold()))
                 .refLine(perturbed.threshold(), "new 2/" + ETA + " = " + EosStudy.num(perturbed.threshold()))
-                .vline(at, "fork").span(2000, 2500, "A7 window").build();
+                .vline(at, "fork").span(plan.a7From(), plan.forkEnd(), "A7 window").build();
         int preN = (int) Math.min(e02.loss().length, at + 1);
         Plot bottom = Plot.builder().xLabel("step").yLabel("train loss").yLog()
                 .add(Series.line("E-0.2", Arrays.copyOf(e02.stepAxis(), preN), Arrays.copyOf(e02.loss(), preN)))
@@ -596,7 +604,7 @@ final class EosReport {
             }
             rows.add(row("E-0.2 loss at the crossing", "0.0734", EosStudy.num(e02.lossAt(tEos))));
         }
-        rows.add(row("E-0.2 loss at step 1500", "0.0203", EosStudy.num(e02.lossAt(1500))));
+        rows.add(row("E-0.2 loss at step 1500", "0.0203", EosStudy.num(e02.lossAt(plan.forkAt()))));
         rows.add(row("E-0.2 loss at step 4000 (train accuracy)", "0.0081 (1.0)", end >= 4000
                 ? EosStudy.num(e02.lossAt(4000)) + " (" + EosStudy.num(e02.finalAcc()) + ")" : "not run (quick)"));
         if (tEos > 0) {
@@ -620,19 +628,19 @@ final class EosReport {
                     + "then 0.95\u20130.98", ours));
         }
         if (control != null && perturbed != null) {
-            long at = EosStudy.FORK_AT;
+            long at = plan.forkAt();
             rows.add(row("step 1500: loss, " + LAMBDA + "_max", "0.0203, 10.33 (1.03 \u00b7 2/" + ETA + ")",
                     String.format(Locale.ROOT, "%.4g, %.3f (%.3f \u00b7 2/%s)", control.loss()[0], control.sharpness().at(at),
                             control.ratio().at(at), ETA)));
             rows.add(row("fork-control: max loss ratio, " + LAMBDA + "_max min, mean of the last 10 measurements, final loss",
                     "1.32, 10.05, 10.19 (1.019), 0.0158", String.format(Locale.ROOT, "%.3f, %.3f, %.3f (%.3f), %.4g",
-                            EosStats.maxLossRatio(control.loss(), 0, (int) EosStudy.FORK_LENGTH),
+                            EosStats.maxLossRatio(control.loss(), 0, (int) plan.forkLength()),
                             EosStats.min(control.sharpness().values()), lastMean(control.sharpness().values(), 10),
                             lastMean(control.ratio().values(), 10), control.finalLoss())));
-            int pArg = EosStats.argMaxLoss(perturbed.loss(), 0, 50);
+            int pArg = EosStats.argMaxLoss(perturbed.loss(), 0, (int) (plan.spikeEnd() - at));
             rows.add(row("fork-perturbed: max loss ratio (steps after the fork), " + LAMBDA + "_max min, mean of the last 10 "
                     + "measurements, final loss", "14.7 (7), 7.96, 8.22 (1.027), 0.0144", String.format(Locale.ROOT,
-                    "%.2f (%d), %.3f, %.3f (%.3f), %.4g", EosStats.maxLossRatio(perturbed.loss(), 0, 50), pArg,
+                    "%.2f (%d), %.3f, %.3f (%.3f), %.4g", EosStats.maxLossRatio(perturbed.loss(), 0, (int) (plan.spikeEnd() - at)), pArg,
                     EosStats.min(perturbed.sharpness().values()), lastMean(perturbed.sharpness().values(), 10),
                     lastMean(perturbed.ratio().values(), 10), perturbed.finalLoss())));
         }

@@ -46,9 +46,6 @@ public final class EosStudy implements Study {
     public static final String NAME = "eos";
     /** Q6.4: criteria on the hovering level exclude [t_EoS, t_EoS + 300). */
     static final long SETTLE = 300;
-    /** The edge-test forks start from theta of E-0.2 at this step and run this many steps. */
-    static final long FORK_AT = 1500;
-    static final long FORK_LENGTH = 1000;
     /** fork-perturbed: eta 0.25 = 1.25 x 0.2 (2/eta = 8). */
     static final double PERTURB = 1.25;
     /** M-hb: heavy ball, beta 0.9, eta 0.38 ((2 + 2 beta)/eta = 10); M-nes: Nesterov, eta 0.1357. */
@@ -56,11 +53,48 @@ public final class EosStudy implements Study {
     static final double HB_ETA = 0.38;
     static final double NES_ETA = 0.1357;
 
-    /** The cadences and lengths of one variant (§1.1 table, §1.3). */
-    record Plan(boolean quick, long e02Steps, int e02Every, int forkEvery, long e01Steps, int e01Every, long momentumSteps,
-                int momentumEvery, int flowEvery, long ceSteps, int ceEvery) {
-        static final Plan FULL = new Plan(false, 4000, 20, 25, 3000, 50, 4000, 20, 20, 4000, 20);
-        static final Plan QUICK = new Plan(true, 1500, 50, 50, 0, 0, 0, 0, 0, 0, 0);
+    /**
+     * The lengths and cadences of one variant (§1.1 table, §1.3): E-0.2 steps and sharpness cadence; the
+     * forks' start step (1500), length (1000) and cadence; E-0.1, M-hb/M-nes, flow and ce (full only).
+     */
+    record Plan(boolean quick, long e02Steps, int e02Every, long forkAt, long forkLength, int forkEvery, long e01Steps,
+                int e01Every, long momentumSteps, int momentumEvery, int flowEvery, long ceSteps, int ceEvery) {
+        static final Plan FULL = new Plan(false, 4000, 20, 1500, 1000, 25, 3000, 50, 4000, 20, 20, 4000, 20);
+        static final Plan QUICK = new Plan(true, 1500, 50, 1500, 1000, 50, 0, 0, 0, 0, 0, 0, 0);
+
+        Plan {
+            if (forkAt > e02Steps || forkLength < 2 || e02Every < 1 || forkEvery < 1) {
+                throw new IllegalArgumentException("eos plan: need fork step <= E-0.2 steps, fork length >= 2 and "
+                        + "cadences >= 1, got fork at " + forkAt + " of " + e02Steps + ", length " + forkLength);
+            }
+        }
+
+        /** The steps of A6's spike window end: 50 steps after the fork. */
+        long spikeEnd() {
+            return forkAt + 50;
+        }
+
+        /** A7's window [fork + length/2, fork + length] ([2000, 2500] in both variants). */
+        long a7From() {
+            return forkAt + forkLength / 2;
+        }
+
+        long forkEnd() {
+            return forkAt + forkLength;
+        }
+    }
+
+    private final Plan full;
+    private final Plan quick;
+
+    public EosStudy() {
+        this(Plan.FULL, Plan.QUICK);
+    }
+
+    /** With other plans (tests run the full code path on a shortened plan). */
+    EosStudy(Plan full, Plan quick) {
+        this.full = full;
+        this.quick = quick;
     }
 
     @Override
@@ -92,7 +126,7 @@ public final class EosStudy implements Study {
     @Override
     public StudyResult run(StudyContext ctx) {
         EosSetup s = EosSetup.create(ctx);
-        Plan plan = ctx.quick() ? Plan.QUICK : Plan.FULL;
+        Plan plan = ctx.quick() ? quick : full;
         ctx.log(String.format(Locale.ROOT, "eos: %s; eta = %s%s", s.describe(), num(s.eta()),
                 s.fashion() ? " (eta_F = 0.68 / lambda_max(theta_0) = 0.68 / " + num(s.lambda0()) + ", two digits)" : ""));
         StudyResult r = new StudyResult(NAME);
@@ -102,7 +136,7 @@ public final class EosStudy implements Study {
         EosSnapshot snap = new EosSnapshot();
         List<Callable<Object>> phase1 = new ArrayList<>();
         phase1.add(() -> train(ctx, s, "E-0.2", s.mse(), gd(eta), plan.e02Steps(), plan.e02Every(), s.theta0(), 0, snap,
-                plan.quick() ? 0 : plan.flowEvery()));
+                plan.quick() ? 0 : plan.flowEvery(), plan.forkAt()));
         phase1.add(() -> EosThresholds.check(new double[] {0, 0.5, 0.9}, 1.0, 10_000));
         if (!plan.quick()) {
             phase1.add(() -> flow(ctx, s, plan.e02Steps(), plan.flowEvery()));
@@ -127,18 +161,19 @@ public final class EosStudy implements Study {
         // phase 2: the edge-test forks from theta_1500 of E-0.2, in parallel
         Run control = null;
         Run perturbed = null;
-        Tensor theta1500 = e02.steps() >= FORK_AT ? snap.get(FORK_AT) : null;
-        if (theta1500 != null) {
+        Tensor thetaFork = e02.steps() >= plan.forkAt() ? snap.get(plan.forkAt()) : null;
+        if (thetaFork != null) {
             List<Callable<Object>> phase2 = List.of(
-                    () -> train(ctx, s, "fork-control", s.mse(), gd(eta), FORK_LENGTH, plan.forkEvery(), theta1500, FORK_AT,
+                    () -> train(ctx, s, "fork-control", s.mse(), gd(eta), plan.forkLength(), plan.forkEvery(), thetaFork,
+                            plan.forkAt(),
                             null, 0),
-                    () -> train(ctx, s, "fork-perturbed", s.mse(), gd(PERTURB * eta), FORK_LENGTH, plan.forkEvery(),
-                            theta1500, FORK_AT, null, 0));
+                    () -> train(ctx, s, "fork-perturbed", s.mse(), gd(PERTURB * eta), plan.forkLength(),
+                            plan.forkEvery(), thetaFork, plan.forkAt(), null, 0));
             List<Object> out2 = ctx.parallel(phase2);
             control = (Run) out2.get(0);
             perturbed = (Run) out2.get(1);
         } else {
-            ctx.log("eos: E-0.2 ended before step " + FORK_AT + "; the forks are not run");
+            ctx.log("eos: E-0.2 ended before step " + plan.forkAt() + "; the forks are not run");
         }
 
         EosReport rep = new EosReport(s, plan, r);
@@ -242,17 +277,17 @@ public final class EosStudy implements Study {
     /**
      * Trains one run with full-batch GD (or momentum) from {@code theta0}: loss and accuracy every step,
      * the sharpness diagnostic (Q6, subset all, Lanczos, warm start) every {@code every} steps and at the
-     * end, and optionally snapshots of theta every {@code snapEvery} steps (and at step 1500).
+     * end, and optionally snapshots of theta every {@code snapEvery} steps and at the steps {@code snapAt}.
      */
     static Run train(StudyContext ctx, EosSetup s, String id, Problem problem, Optimizer<? extends OptimizerState> opt,
-                     long steps, int every, Tensor theta0, long offset, EosSnapshot snap, int snapEvery) {
+                     long steps, int every, Tensor theta0, long offset, EosSnapshot snap, int snapEvery, long... snapAt) {
         long t0 = System.nanoTime();
         int n = problem.train().size();
         TrainConfig.Builder b = TrainConfig.builder(problem, opt, Samplers.create(Samplers.FULL_BATCH, n, n, s.netSeed()))
                 .steps(steps).seed(s.netSeed()).theta0(theta0).evalEvery(1).testEvery((int) steps).spikeKappa(0)
                 .diagnostic(Scheduled.every(new Sharpness(EosSetup.sharpnessConfig()), every));
         if (snap != null) {
-            b.diagnostic(new Scheduled(snap, snapEvery, 0, new long[] {FORK_AT}, false, false));
+            b.diagnostic(new Scheduled(snap, snapEvery, 0, snapAt, false, false));
         }
         MetricsLog log = ctx.train(id, b.build());
         double[] loss = log.column("train_loss");
