@@ -132,7 +132,7 @@ public final class EosStudy implements Study {
         StudyResult r = new StudyResult(NAME);
         double eta = s.eta();
 
-        // phase 1: E-0.2 (and, in the full variant, every run that does not need theta_1500), with M1
+        // phase 1: E-0.2 (and, in the full variant, every run that does not need theta at the fork), with M1
         EosSnapshot snap = new EosSnapshot();
         List<Callable<Object>> phase1 = new ArrayList<>();
         phase1.add(() -> train(ctx, s, "E-0.2", s.mse(), gd(eta), plan.e02Steps(), plan.e02Every(), s.theta0(), 0, snap,
@@ -165,8 +165,7 @@ public final class EosStudy implements Study {
         if (thetaFork != null) {
             List<Callable<Object>> phase2 = List.of(
                     () -> train(ctx, s, "fork-control", s.mse(), gd(eta), plan.forkLength(), plan.forkEvery(), thetaFork,
-                            plan.forkAt(),
-                            null, 0),
+                            plan.forkAt(), null, 0),
                     () -> train(ctx, s, "fork-perturbed", s.mse(), gd(PERTURB * eta), plan.forkLength(),
                             plan.forkEvery(), thetaFork, plan.forkAt(), null, 0));
             List<Object> out2 = ctx.parallel(phase2);
