@@ -11,8 +11,12 @@ public final class Studies {
 
     static {
         // in the order of STUDIES.md
-        ALL.add(SymmetryStudy::new);
+        ALL.add(EosStudy::new);
+        ALL.add(EossStudy::new);
+        ALL.add(CatapultGdStudy::new);
+        ALL.add(CatapultSgdStudy::new);
         ALL.add(MomentumCatapultStudy::new);
+        ALL.add(SymmetryStudy::new);
         ALL.add(SparseFeaturesStudy::new);
     }
 
