@@ -11,6 +11,7 @@ public final class Studies {
 
     static {
         // each study registers here when it lands
+        ALL.add(EossStudy::new);
     }
 
     private Studies() {
