@@ -54,7 +54,8 @@ final class EossReport {
     }
 
     static void write(StudyResult res, EossSetup setup, Map<String, EossRun> runs, Map<String, EossRun> retries,
-                      List<EossRun> forks, boolean quick, EossVerdicts v) {
+                      List<EossRun> forks, EossStudy.Plan plan, EossVerdicts v) {
+        boolean quick = plan.quick();
         res.section("Setup");
         res.text("Data: " + setup.describe() + ". Loss (1/n) sum 1/2 ||f - y||^2 (c = 1/2, Q2.2); SGD with epoch-shuffle "
                 + "batches (drop-last), constant eta; every run starts from the init of the run seed (base seed "
@@ -75,7 +76,7 @@ final class EossReport {
                     : "L-0.3-8 and B7 moved to the full variant (§2.3) because the quick budget was exceeded."));
         }
         claims(res, runs, retries);
-        figures(res, setup, runs, retries, forks, quick, v);
+        figures(res, setup, runs, retries, forks, plan, v);
         tables(res, runs, retries, quick);
         for (EossRun r : runs.values()) {
             res.run(row(r));
@@ -154,6 +155,14 @@ final class EossReport {
         res.text(sb.toString());
     }
 
+    /** A number in its shortest plain form (0.2, not 0.2000). */
+    static String g(double x) {
+        if (!Double.isFinite(x)) {
+            return String.valueOf(x);
+        }
+        return new java.math.BigDecimal(r4(x)).stripTrailingZeros().toPlainString();
+    }
+
     private static Plot.Builder base(String title, String y) {
         return Plot.builder().title(title).xLabel("step").yLabel(y);
     }
@@ -169,7 +178,7 @@ final class EossReport {
 
     /** BS (with SE error bars), lambda_max and MiniBS of one run against its 2/eta. */
     static Plot runPanel(EossRun r) {
-        Plot.Builder p = base(String.format(Locale.ROOT, "%s (eta %s, b %d)", r.id(), f(r.eta), r.spec.b()), "curvature");
+        Plot.Builder p = base(String.format(Locale.ROOT, "%s (eta %s, b %d)", r.id(), g(r.eta), r.spec.b()), "curvature");
         double[] bsx = r.bs.stream().mapToDouble(EossRun.Bs::step).toArray();
         double[] bsy = r.bs.stream().mapToDouble(EossRun.Bs::bs).toArray();
         double[] bse = r.bs.stream().mapToDouble(EossRun.Bs::se).toArray();
@@ -186,11 +195,21 @@ final class EossReport {
                     .withErrors(mini.stream().mapToDouble(EossRun.Bs::miniBsSe).toArray()).withShape(Series.Shape.DIAMOND));
         }
         p.refLine(r.threshold, "2/eta");
+        double top = r.threshold;
+        for (EossRun.Bs b : r.bs) {
+            top = Math.max(top, Double.isFinite(b.bs()) ? b.bs() + b.se() : top);
+            top = Math.max(top, Double.isFinite(b.miniBs()) ? b.miniBs() + b.miniBsSe() : top);
+        }
+        for (double l : r.lmax) {
+            top = Math.max(top, Double.isFinite(l) ? l : top);
+        }
+        p.yRange(0, Math.min(1.1 * top, 4 * r.threshold));
         return p.build();
     }
 
     private static void figures(StudyResult res, EossSetup setup, Map<String, EossRun> runs,
-                                Map<String, EossRun> retries, List<EossRun> forks, boolean quick, EossVerdicts v) {
+                                Map<String, EossRun> retries, List<EossRun> forks, EossStudy.Plan plan, EossVerdicts v) {
+        boolean quick = plan.quick();
         res.section("Figures");
         List<Plot> panels = new ArrayList<>();
         for (EossRun r : runs.values()) {
@@ -210,7 +229,7 @@ final class EossReport {
         lmaxVsB(res, runs);
         longRuns(res, runs, retries);
         if (!quick) {
-            forksFigure(res, forks);
+            forksFigure(res, forks, plan);
             momentumFigure(res, runs);
             gapFigure(res, v);
             gniFigure(res, runs);
@@ -222,8 +241,10 @@ final class EossReport {
                 .yLabel("lambda_max eta/2");
         String[][] groups = {{"0.4", "R-0.4-8", "R-0.4-32"}, {"0.2", "R-0.2-16", "R-0.2-128"},
             {"0.05", "R-0.05-8", "R-0.05-64"}, {"0.2 long (end)", "L-0.2-8", "L-0.2-32"}};
+        String[] colours = {"#0072b2", "#d55e00", "#009e73", "#cc79a7"};
         boolean any = false;
-        for (String[] g : groups) {
+        for (int gi = 0; gi < groups.length; gi++) {
+            String[] g = groups[gi];
             List<double[]> ours = new ArrayList<>();
             List<double[]> ref = new ArrayList<>();
             for (int i = 1; i < g.length; i++) {
@@ -251,19 +272,21 @@ final class EossReport {
             }
             any = true;
             p.add(Series.lineMarkers("eta " + g[0], ours.stream().mapToDouble(x -> x[0]).toArray(),
-                    ours.stream().mapToDouble(x -> x[1]).toArray()));
+                    ours.stream().mapToDouble(x -> x[1]).toArray()).withColor(colours[gi]).withShape(Series.Shape.CIRCLE));
             if (!ref.isEmpty()) {
                 p.add(Series.markers("reference eta " + g[0], ref.stream().mapToDouble(x -> x[0]).toArray(),
-                        ref.stream().mapToDouble(x -> x[1]).toArray()).hollow());
+                        ref.stream().mapToDouble(x -> x[1]).toArray()).withColor(colours[gi])
+                        .withShape(Series.Shape.SQUARE).hollow());
             }
         }
         if (!any) {
             return;
         }
-        p.refLine(1.0, "2/eta");
+        p.refLine(1.0, "2/eta").xRange(4, 256).yRange(0, 1.1);
         res.figure(Figure.of("eoss_lmax_vs_b", p.build()).withTitle("lambda_max suppression by small batches")
-                .withCaption("2nd-half mean of lambda_max eta/2 against b at fixed eta (filled, ours; hollow, the reference "
-                        + "run of §2.4); for the long runs the end value. The plateau rises with b toward the GD value 2/eta. "
+                .withCaption("2nd-half mean of lambda_max eta/2 against b at fixed eta (filled circles, ours; hollow squares, "
+                        + "the reference run of §2.4, same colour per eta); for the long runs the end value. "
+                        + "The plateau rises with b toward the GD value 2/eta. "
                         + "Verdicts: " + outcome(res, "B1") + ", " + outcome(res, "B1r")
                         + (res.verdict("B9") != null ? ", " + outcome(res, "B9") : "") + "."));
     }
@@ -282,7 +305,7 @@ final class EossReport {
         List<Plot> panels = new ArrayList<>();
         Plot.Builder lossPlot = base("full training loss, long runs", "loss").yLog();
         for (EossRun r : longs) {
-            Plot.Builder p = base(String.format(Locale.ROOT, "%s (eta %s, b %d, seed %d)", r.id(), f(r.eta), r.spec.b(),
+            Plot.Builder p = base(String.format(Locale.ROOT, "%s (eta %s, b %d, seed %d)", r.id(), g(r.eta), r.spec.b(),
                     r.seed), "ratio to 2/eta");
             double[] bsx = r.bs.stream().mapToDouble(EossRun.Bs::step).toArray();
             double[] bsy = r.bs.stream().mapToDouble(b -> b.bs() / r.threshold).toArray();
@@ -323,11 +346,12 @@ final class EossReport {
                         + "about 2/eta and hovers there while lambda_max stays near half of it. Verdicts: " + verdicts + "."));
     }
 
-    private static void forksFigure(StudyResult res, List<EossRun> forks) {
+    private static void forksFigure(StudyResult res, List<EossRun> forks, EossStudy.Plan plan) {
         if (forks.isEmpty()) {
             return;
         }
-        Plot.Builder loss = Plot.builder().title("loss after the fork").xLabel("steps after the fork (source step 4000)")
+        Plot.Builder loss = Plot.builder().title("loss after the fork")
+                .xLabel("steps after the fork (source step " + plan.forkStep() + ")")
                 .yLabel("L / L(fork)").yLog();
         Plot.Builder bs = Plot.builder().title("batch sharpness after the fork").xLabel("steps after the fork")
                 .yLabel("BS eta/2");
@@ -348,21 +372,22 @@ final class EossReport {
         loss.refLine(2.0, "doubling");
         bs.refLine(1.0, "2/eta");
         res.figure(Figure.stacked("eoss_edge_test", List.of(loss.build(), bs.build())).withSize(720, 180)
-                .withTitle("B10: SGD edge test forks from R-0.4-64n at step 4000")
-                .withCaption("Forks of 1000 steps from theta_4000 of R-0.4-64n: the same (eta, b), b = 16, and 1.25 eta. "
+                .withTitle("B10: SGD edge test forks from R-0.4-64n at step " + plan.forkStep())
+                .withCaption("Forks of " + plan.forkSteps() + " steps from theta_" + plan.forkStep() + " of R-0.4-64n: the "
+                        + "same (eta, b), b = 16, and 1.25 eta. "
                         + "Top: loss relative to the fork point over the first 200 steps; bottom: batch sharpness at the "
                         + "fork's own b and eta (ratio to its 2/eta). Verdict: " + outcome(res, "B10") + "."));
     }
 
     private static void momentumFigure(StudyResult res, Map<String, EossRun> runs) {
         List<Plot> panels = new ArrayList<>();
-        for (EossSetup.RunSpec s : EossSetup.momentumRuns()) {
-            EossRun r = runs.get(s.id());
-            if (r == null) {
+        for (EossRun r : runs.values()) {
+            if (r.spec.kind() != EossSetup.Kind.MOMENTUM) {
                 continue;
             }
-            Plot.Builder p = base(String.format(Locale.ROOT, "%s (heavy ball beta %s, eta %s, b %d)", r.id(), s.beta(),
-                    f(r.eta), s.b()), "curvature");
+            EossSetup.RunSpec s = r.spec;
+            Plot.Builder p = base(String.format(Locale.ROOT, "%s (heavy ball beta %s, eta %s, b %d)", r.id(), g(s.beta()),
+                    g(r.eta), s.b()), "curvature");
             p.add(Series.markers("BS +- SE", r.bs.stream().mapToDouble(EossRun.Bs::step).toArray(),
                     r.bsValues()).withErrors(r.bs.stream().mapToDouble(EossRun.Bs::se).toArray()));
             double[] lx = new double[r.lmaxSteps.length];

@@ -131,9 +131,16 @@ final class EossSetup {
     final double etaScale;
     final double lambda0;
     final long noiseSeed;
+    /** Hidden width of the MLP: 128 (§1.1); smaller only in plumbing tests. */
+    final int hidden;
     private final Map<Double, Dataset> noisy = new ConcurrentHashMap<>();
 
     private EossSetup(String data, Dataset clean, double etaScale, double lambda0, long noiseSeed) {
+        this(data, clean, etaScale, lambda0, noiseSeed, HIDDEN);
+    }
+
+    private EossSetup(String data, Dataset clean, double etaScale, double lambda0, long noiseSeed, int hidden) {
+        this.hidden = hidden;
         this.data = data;
         this.clean = clean;
         this.etaScale = etaScale;
@@ -170,6 +177,11 @@ final class EossSetup {
         };
     }
 
+    /** A setup on a given (clean) training set, eta scale 1 and hidden width {@code hidden}, for plumbing tests. */
+    static EossSetup of(String data, Dataset clean, long noiseSeed, int hidden) {
+        return new EossSetup(data, clean, 1.0, Double.NaN, noiseSeed, hidden);
+    }
+
     /** x rounded to two significant digits (half-up). */
     static double round2(double x) {
         if (!(x > 0) || Double.isInfinite(x)) {
@@ -180,8 +192,17 @@ final class EossSetup {
 
     /** The tanh MLP d -> 128 -> 128 -> 10 with biases, PyTorch-default init times {@code initScale}. */
     static Model model(int inputDim, double initScale) {
-        Model m = Mlp.of(Activation.TANH, inputDim, HIDDEN, HIDDEN, CLASSES);
+        return model(inputDim, HIDDEN, initScale);
+    }
+
+    static Model model(int inputDim, int hidden, double initScale) {
+        Model m = Mlp.of(Activation.TANH, inputDim, hidden, hidden, CLASSES);
         return initScale == 1.0 ? m : m.withInitScale(initScale);
+    }
+
+    /** This setup's model with init scale s. */
+    Model model(double initScale) {
+        return model(clean.inputDim(), hidden, initScale);
     }
 
     /** Squared loss with c = 1/2 (Q2.2), no test set. */
@@ -200,7 +221,7 @@ final class EossSetup {
 
     /** The problem of a run: model with its init scale, training set with its label noise. */
     Problem problem(RunSpec s) {
-        return problem(model(clean.inputDim(), s.initScale()), train(s.noise()));
+        return problem(model(s.initScale()), train(s.noise()));
     }
 
     /** The actual learning rate of a run (digits units times the data set's scale). */
@@ -243,7 +264,7 @@ final class EossSetup {
             default -> "synthetic stand-in (§8.3): x ~ N(0, I_64), labels of a random tanh teacher; not calibrated, "
                     + "every criterion is report and not comparable with the reference values";
         };
-        return base + String.format(java.util.Locale.ROOT, "; model %s; label-noise seed %d", model(clean.inputDim(), 1)
+        return base + String.format(java.util.Locale.ROOT, "; model %s; label-noise seed %d", model(1.0)
                 .describe(), noiseSeed);
     }
 }

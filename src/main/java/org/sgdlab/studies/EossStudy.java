@@ -51,6 +51,8 @@ public final class EossStudy implements Study {
     static final long FORK_STEP = 4000;
     /** Steps of each B10 fork. */
     static final long FORK_STEPS = 1000;
+    /** MiniBS cadence in the short runs with b <= 8 (§2.1). */
+    static final long MINI_EVERY = 2000;
     /** Runs whose full loss exceeds this end as diverged (the initial loss is about 0.5). */
     static final double DIVERGENCE_LOSS = 1e3;
     /**
@@ -85,57 +87,79 @@ public final class EossStudy implements Study {
         return "~20 min (estimated)";
     }
 
-    @Override
-    public StudyResult run(StudyContext ctx) {
-        long seed0 = ctx.pick(0, "eoss", "run");
-        long seed1 = ctx.pick(1, "eoss", "run");
-        EossSetup setup = EossSetup.create(ctx, seed0);
-        boolean quick = ctx.quick();
-        List<EossSetup.RunSpec> shorts = quick ? EossSetup.quickShortRuns() : EossSetup.shortRuns();
-        List<EossSetup.RunSpec> longs = quick ? (QUICK_LONG ? List.of(EossSetup.quickLongRun()) : List.of())
-                : EossSetup.longRuns();
-        List<EossSetup.RunSpec> moms = quick ? List.of() : EossSetup.momentumRuns();
-        if (!quick && setup.data.equals("fashion-mnist")) {
+    /**
+     * What a variant runs: the short, long and momentum runs, the B10 fork step and length, and the MiniBS
+     * cadence of short runs with b <= 8 (full variant).
+     */
+    record Plan(boolean quick, List<EossSetup.RunSpec> shorts, List<EossSetup.RunSpec> longs,
+                List<EossSetup.RunSpec> moms, long forkStep, long forkSteps, long miniEvery) {
+    }
+
+    /** The plan of the variant of {@code ctx} on the data of {@code setup} (§2.1, §2.3, §8.2). */
+    static Plan plan(boolean quick, EossSetup setup) {
+        if (quick) {
+            return new Plan(true, EossSetup.quickShortRuns(),
+                    QUICK_LONG ? List.of(EossSetup.quickLongRun()) : List.of(), List.of(), FORK_STEP, FORK_STEPS,
+                    MINI_EVERY);
+        }
+        List<EossSetup.RunSpec> shorts = EossSetup.shortRuns();
+        List<EossSetup.RunSpec> moms = EossSetup.momentumRuns();
+        if (setup.data.equals("fashion-mnist")) {
             // §8.2: sharpness may be measured half as often to keep the full variant under 30 minutes
             shorts = halfAsOften(shorts);
             moms = halfAsOften(moms);
         }
-        ctx.log(String.format(Locale.ROOT, "eoss: data %s, eta scale %.4g, %d short, %d long, %d momentum runs",
-                setup.data, setup.etaScale, shorts.size(), longs.size(), moms.size()));
+        return new Plan(false, shorts, EossSetup.longRuns(), moms, FORK_STEP, FORK_STEPS, MINI_EVERY);
+    }
 
-        // 1. the independent runs, longest first so that the two workers stay busy
-        List<EossSetup.RunSpec> all = new ArrayList<>();
-        all.addAll(longs);
-        List<EossSetup.RunSpec> rest = new ArrayList<>(shorts);
-        rest.addAll(moms);
+    @Override
+    public StudyResult run(StudyContext ctx) {
+        EossSetup setup = EossSetup.create(ctx, ctx.pick(0, "eoss", "run"));
+        return run(ctx, setup, plan(ctx.quick(), setup));
+    }
+
+    /** Runs a plan: the independent runs in parallel, the B10 forks, the B7-B9 retries, verdicts and report. */
+    StudyResult run(StudyContext ctx, EossSetup setup, Plan plan) {
+        long seed0 = ctx.pick(0, "eoss", "run");
+        long seed1 = ctx.pick(1, "eoss", "run");
+        ctx.log(String.format(Locale.ROOT, "eoss: data %s, eta scale %.4g, %d short, %d long, %d momentum runs",
+                setup.data, setup.etaScale, plan.shorts().size(), plan.longs().size(), plan.moms().size()));
+
+        // 1. the independent runs, longest first so that the workers stay busy
+        List<EossSetup.RunSpec> all = new ArrayList<>(plan.longs());
+        List<EossSetup.RunSpec> rest = new ArrayList<>(plan.shorts());
+        rest.addAll(plan.moms());
         rest.sort((a, b) -> Double.compare(cost(b), cost(a)));
         all.addAll(rest);
         List<Callable<EossRun>> tasks = new ArrayList<>();
         for (EossSetup.RunSpec s : all) {
-            tasks.add(() -> train(ctx, setup, s, seed0, quick));
+            tasks.add(() -> train(ctx, setup, plan, s, seed0));
         }
         Map<String, EossRun> runs = new LinkedHashMap<>();
         for (EossRun r : ctx.parallel(tasks)) {
             runs.put(r.id(), r);
         }
 
-        // 2. B10 edge-test forks from R-0.4-64n at step 4000 (full variant)
+        // 2. B10 edge-test forks from R-0.4-64n (full variant)
         List<EossRun> forks = new ArrayList<>();
-        EossRun source = runs.get("R-0.4-64n");
-        if (!quick && source != null && source.fork != null) {
-            forks = forks(ctx, setup, source);
+        EossRun source = runs.get(FORK_SOURCE);
+        if (!plan.quick() && source != null && source.fork != null) {
+            forks = forks(ctx, setup, plan, source);
         }
 
         // 3. retries of B7-B9 with seed 1 where the default seed fails
-        Map<String, EossRun> retries = retries(ctx, setup, runs, seed1, quick);
+        Map<String, EossRun> retries = retries(ctx, setup, plan, runs, seed1);
 
         // 4. verdicts and report
         StudyResult res = new StudyResult(name());
-        EossVerdicts v = new EossVerdicts(setup, res, runs, retries, forks, quick);
-        v.all(identities(setup, runs.get("R-0.4-8"), quick, seed0));
-        EossReport.write(res, setup, runs, retries, forks, quick, v);
+        EossVerdicts v = new EossVerdicts(setup, res, runs, retries, forks, plan);
+        v.all(identities(setup, runs.get("R-0.4-8"), plan.quick(), seed0));
+        EossReport.write(res, setup, runs, retries, forks, plan, v);
         return res;
     }
+
+    /** The source run of the B10 forks. */
+    static final String FORK_SOURCE = "R-0.4-64n";
 
     private static List<EossSetup.RunSpec> halfAsOften(List<EossSetup.RunSpec> specs) {
         List<EossSetup.RunSpec> out = new ArrayList<>();
@@ -152,7 +176,7 @@ public final class EossStudy implements Study {
     }
 
     /** Trains one run of the table with its measurements (§2.1) and keeps what the criteria need. */
-    static EossRun train(StudyContext ctx, EossSetup setup, EossSetup.RunSpec s, long seed, boolean quick) {
+    static EossRun train(StudyContext ctx, EossSetup setup, Plan plan, EossSetup.RunSpec s, long seed) {
         Problem p = setup.problem(s);
         int n = p.train().size();
         double eta = setup.eta(s);
@@ -161,18 +185,18 @@ public final class EossStudy implements Study {
         BatchSampler sampler = Samplers.create(Samplers.EPOCH_SHUFFLE, n, s.b(), seed);
         TrainConfig.Builder b = TrainConfig.builder(p, opt, sampler).steps(s.steps()).seed(seed)
                 .evalEvery(s.evalEvery()).testEvery(0).spikeKappa(0).divergenceLoss(DIVERGENCE_LOSS);
-        for (Scheduled d : diagnostics(s, quick, opt, sampler)) {
+        for (Scheduled d : diagnostics(s, plan, opt, sampler)) {
             b.diagnostic(d);
         }
-        boolean forkSource = !quick && s.id().equals("R-0.4-64n");
+        boolean forkSource = !plan.quick() && s.id().equals(FORK_SOURCE) && plan.forkStep() < s.steps();
         if (forkSource) {
-            b.checkpointEvery(FORK_STEP);
+            b.checkpointEvery(plan.forkStep());
         }
         Checkpoint[] captured = new Checkpoint[1];
         RunListener capture = new RunListener() {
             @Override
             public void checkpoint(Checkpoint c) {
-                if (c.step() == FORK_STEP) {
+                if (c.step() == plan.forkStep()) {
                     captured[0] = c;
                 }
             }
@@ -185,9 +209,10 @@ public final class EossStudy implements Study {
     }
 
     /** The scheduled measurements of a run (§2.1, §2.3). */
-    private static List<Scheduled> diagnostics(EossSetup.RunSpec s, boolean quick,
+    private static List<Scheduled> diagnostics(EossSetup.RunSpec s, Plan plan,
                                                Optimizer<? extends OptimizerState> opt, BatchSampler sampler) {
         long T = s.steps();
+        boolean quick = plan.quick();
         List<Scheduled> d = new ArrayList<>();
         d.add(new Scheduled(new Sharpness(Sharpness.Config.DEFAULT), s.every(), s.start(), null, true, false));
         long[] mini;
@@ -199,7 +224,7 @@ public final class EossStudy implements Study {
                     mini = new long[0];
                     miniAtEnd = s.id().equals("R-0.4-8");
                 } else {
-                    mini = s.b() <= 8 ? range(2000, T, 2000) : new long[0];
+                    mini = s.b() <= 8 ? range(plan.miniEvery(), T, plan.miniEvery()) : new long[0];
                     miniAtEnd = true; // b <= 8: §2.1; b > 8: for the B12 gap fit
                 }
             }
@@ -251,12 +276,12 @@ public final class EossStudy implements Study {
      * source's seed; b = 16 slices the same permutations differently). Full loss after every step; lambda_max
      * and BS (at the fork's b) every 100 steps; GNI at the checkpoint.
      */
-    private List<EossRun> forks(StudyContext ctx, EossSetup setup, EossRun source) {
+    private List<EossRun> forks(StudyContext ctx, EossSetup setup, Plan plan, EossRun source) {
         EossSetup.RunSpec src = source.spec;
         List<EossSetup.RunSpec> specs = List.of(
-                fork("F-same", src.eta(), src.b(), src),
-                fork("F-b16", src.eta(), 16, src),
-                fork("F-eta1.25", 1.25 * src.eta(), src.b(), src));
+                fork("F-same", src.eta(), src.b(), src, plan),
+                fork("F-b16", src.eta(), 16, src, plan),
+                fork("F-eta1.25", 1.25 * src.eta(), src.b(), src, plan));
         Checkpoint ck = source.fork;
         List<Callable<EossRun>> tasks = new ArrayList<>();
         for (EossSetup.RunSpec f : specs) {
@@ -265,7 +290,7 @@ public final class EossStudy implements Study {
                 double eta = setup.eta(f);
                 Optimizer<? extends OptimizerState> opt = Optimizers.sgd(Schedules.constant(eta));
                 BatchSampler sampler = new Shifted(Samplers.create(Samplers.EPOCH_SHUFFLE, p.train().size(), f.b(),
-                        source.seed), FORK_STEP);
+                        source.seed), plan.forkStep());
                 TrainConfig.Builder b = TrainConfig.builder(p, opt, sampler).steps(f.steps()).seed(source.seed)
                         .theta0(ck.theta()).evalEvery(1).testEvery(0).spikeKappa(0).divergenceLoss(DIVERGENCE_LOSS);
                 b.diagnostic(new Scheduled(new Sharpness(Sharpness.Config.DEFAULT), f.every(), 0, null, true, false));
@@ -281,9 +306,10 @@ public final class EossStudy implements Study {
         return ctx.parallel(tasks);
     }
 
-    private static EossSetup.RunSpec fork(String id, double eta, int b, EossSetup.RunSpec src) {
-        return new EossSetup.RunSpec(id, eta, b, src.noise(), src.initScale(), FORK_STEPS, 100, 0, 1, false,
-                "B10 fork of " + src.id() + " at step " + FORK_STEP, EossSetup.Kind.FORK, 0);
+    private static EossSetup.RunSpec fork(String id, double eta, int b, EossSetup.RunSpec src, Plan plan) {
+        return new EossSetup.RunSpec(id, eta, b, src.noise(), src.initScale(), plan.forkSteps(),
+                (int) Math.min(100, plan.forkSteps()), 0, 1, false,
+                "B10 fork of " + src.id() + " at step " + plan.forkStep(), EossSetup.Kind.FORK, 0);
     }
 
     /** The batches of {@code inner} from step {@code offset} on: batch(t) = inner.batch(t + offset). */
@@ -318,14 +344,14 @@ public final class EossStudy implements Study {
      * The retry rule of B7-B9 (§2.2): a long run whose criterion fails with the default seed is repeated once
      * with seed 1 (B9 repeats both of its runs). Returns the retries by base id.
      */
-    private Map<String, EossRun> retries(StudyContext ctx, EossSetup setup, Map<String, EossRun> runs, long seed1,
-                                         boolean quick) {
+    private Map<String, EossRun> retries(StudyContext ctx, EossSetup setup, Plan plan, Map<String, EossRun> runs,
+                                         long seed1) {
         List<String> need = new ArrayList<>();
         EossRun l3 = runs.get("L-0.3-8");
         if (l3 != null && !EossVerdicts.b7(l3).pass()) {
             need.add("L-0.3-8");
         }
-        if (!quick) {
+        if (!plan.quick()) {
             EossRun l2 = runs.get("L-0.2-8");
             EossRun l32 = runs.get("L-0.2-32");
             if (l2 != null && !EossVerdicts.b8(l2).pass()) {
@@ -346,7 +372,7 @@ public final class EossStudy implements Study {
         List<Callable<EossRun>> tasks = new ArrayList<>();
         for (String id : need) {
             EossSetup.RunSpec s = runs.get(id).spec.withId(id + "-seed1");
-            tasks.add(() -> train(ctx, setup, s, seed1, quick));
+            tasks.add(() -> train(ctx, setup, plan, s, seed1));
         }
         List<EossRun> done = ctx.parallel(tasks);
         for (int i = 0; i < need.size(); i++) {
@@ -363,7 +389,7 @@ public final class EossStudy implements Study {
     static List<Identity> identities(EossSetup setup, EossRun r048, boolean quick, long seed) {
         Dataset full = setup.train(0);
         Dataset d = quick ? full.first(100) : full;
-        Problem p = EossSetup.problem(EossSetup.model(full.inputDim(), 1.0), d);
+        Problem p = EossSetup.problem(setup.model(1.0), d);
         List<Identity> out = new ArrayList<>();
         out.add(identity("theta_0", p, p.model().init(org.sgdlab.tensor.Rng.stream(seed, org.sgdlab.tensor.Rng.INIT))));
         if (r048 != null && r048.finalTheta != null && !r048.diverged()) {

@@ -44,15 +44,17 @@ final class EossVerdicts {
     private final Map<String, EossRun> retries;
     private final List<EossRun> forks;
     private final boolean quick;
+    private final EossStudy.Plan plan;
 
     EossVerdicts(EossSetup setup, StudyResult res, Map<String, EossRun> runs, Map<String, EossRun> retries,
-                 List<EossRun> forks, boolean quick) {
+                 List<EossRun> forks, EossStudy.Plan plan) {
         this.setup = setup;
         this.res = res;
         this.runs = runs;
         this.retries = retries;
         this.forks = forks;
-        this.quick = quick;
+        this.quick = plan.quick();
+        this.plan = plan;
     }
 
     private void add(String id, String claim, Boolean pass, Map<String, Object> measured, String criterion) {
@@ -451,12 +453,13 @@ final class EossVerdicts {
                     EossStudy.f(k.eta()), k.b(), EossStudy.f(k.bs0()), EossStudy.f(k.maxLoss50()), k.spike(),
                     EossStudy.f(k.gni0()), EossStudy.f(k.bsLate()), EossStudy.f(k.lmaxLate())));
         }
-        EossRun source = runs.get("R-0.4-64n");
+        EossRun source = runs.get(EossStudy.FORK_SOURCE);
         EossRun same = forks.get(0);
         if (source != null) {
             double diff = 0;
-            for (int s = 0; s <= EossStudy.FORK_STEPS; s++) {
-                diff = Math.max(diff, Math.abs(same.lossAt(s) - source.lossAt(EossStudy.FORK_STEP + s)));
+            long end = Math.min(plan.forkSteps(), source.spec.steps() - plan.forkStep());
+            for (int s = 0; s <= end; s++) {
+                diff = Math.max(diff, Math.abs(same.lossAt(s) - source.lossAt(plan.forkStep() + s)));
             }
             m.put("F-same_vs_source_max_abs_loss_diff", diff);
         }
@@ -559,11 +562,11 @@ final class EossVerdicts {
 
     private void b13() {
         Map<String, Object> m = new LinkedHashMap<>();
-        for (EossSetup.RunSpec s : EossSetup.momentumRuns()) {
-            EossRun r = runs.get(s.id());
-            if (r == null) {
+        for (EossRun r : runs.values()) {
+            if (r.spec.kind() != EossSetup.Kind.MOMENTUM) {
                 continue;
             }
+            EossSetup.RunSpec s = r.spec;
             double beta = s.beta();
             long from = EossCriteria.secondHalf(s.steps());
             double bs = EossCriteria.meanFrom(r.bsSteps(), r.bsValues(), from);
