@@ -378,15 +378,15 @@ final class EossVerdicts {
     /** A retried criterion: passes when the default seed passes or, failing that, the seed-1 retry passes. */
     private void retried(String id, String claim, Check first, Check retry, String criterion) {
         Map<String, Object> m = new LinkedHashMap<>();
-        first.measured().forEach((k, v) -> m.put("seed0." + k, v));
-        m.put("seed0.pass", first.pass());
+        first.measured().forEach((k, v) -> m.put("default_seed." + k, v));
+        m.put("default_seed.pass", first.pass());
         boolean pass = first.pass();
         if (!first.pass()) {
             if (retry == null) {
                 m.put("retry", "not run");
             } else {
-                retry.measured().forEach((k, v) -> m.put("seed1." + k, v));
-                m.put("seed1.pass", retry.pass());
+                retry.measured().forEach((k, v) -> m.put("retry_seed_1." + k, v));
+                m.put("retry_seed_1.pass", retry.pass());
                 pass = retry.pass();
             }
         }

@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.sgdlab.autodiff.Autodiff;
 import org.sgdlab.data.BatchSampler;
@@ -160,6 +161,26 @@ class EossCriteriaTest {
         assertEquals(1.0, s.etaScale, 0);
         assertThrows(IllegalArgumentException.class,
                 () -> EossSetup.create(new StudyContext(true, 0, 0, null, "cifar", 1, false, null), 0));
+    }
+
+    @Test
+    void fashionMnistRescalesTheLearningRatesFromLambdaMaxAtInit() {
+        Assumptions.assumeTrue(java.nio.file.Files.isDirectory(org.sgdlab.data.FashionMnist.DEFAULT_DIR),
+                "Fashion-MNIST not installed (Debian package dataset-fashion-mnist)");
+        EossSetup f = EossSetup.create(new StudyContext(true, 0, 0, null, "fashion-mnist", 1, false, null), 0);
+        assertEquals(196, f.clean.inputDim());
+        // eta_F = 0.68 / lambda_max(theta_0) to two significant digits; every step size scaled by eta_F / 0.2
+        Problem p = EossSetup.problem(f.model(1.0), f.clean);
+        double lam = new Sharpness(Sharpness.Config.DEFAULT)
+                .measure(StaticProbe.of(p, p.model().init(Rng.stream(0, Rng.INIT)))).sharpness();
+        assertEquals(lam, f.lambda0, 1e-9 * lam);
+        assertEquals(EossSetup.round2(0.68 / lam) / 0.2, f.etaScale, 1e-15);
+        assertEquals(0.4 * f.etaScale, f.eta(EossSetup.shortRuns().get(0)), 1e-15);
+        assertEquals(Verdict.Kind.PROVISIONAL, f.kind("B1"));
+        assertEquals(Verdict.Kind.PROVISIONAL, f.kind("B9"));
+        assertEquals(Verdict.Kind.REPORT, f.kind("B1r"));
+        assertEquals(Verdict.Kind.REPORT, f.kind("B6"));
+        assertEquals(Verdict.Kind.REPORT, f.kind("B14"));
     }
 
     @Test
