@@ -175,7 +175,8 @@ final class EossVerdicts {
         m.put("checkpoints", n);
         add("B3", "MiniBS (v1) exceeds batch sharpness on the same batches and lambda_max", n > 0 && pass, m,
                 "at every MiniBS checkpoint of a run with b <= 8: MiniBS >= BS on the same 16 batches (exact) and MiniBS"
-                        + " >= 1.5 lambda_max");
+                        + " >= 1.5 lambda_max" + (quick ? " (quick: the end of R-0.4-8, and the end of L-0.3-8, whose MiniBS B7"
+                        + " needs)" : ""));
     }
 
     /** The B4 points of a run: BS ratios, loss at the step, catapult ratio from the dense loss or the look-ahead. */
