@@ -11,6 +11,8 @@ public final class Studies {
 
     static {
         // each study registers here when it lands
+        ALL.add(CatapultGdStudy::new);
+        ALL.add(CatapultSgdStudy::new);
     }
 
     private Studies() {
