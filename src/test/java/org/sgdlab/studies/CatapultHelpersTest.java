@@ -287,7 +287,7 @@ class CatapultHelpersTest {
         TrainConfig c = CatapultSgdStudy.PartC.config(p, b, eta, netSeed, batchSeed, horizon, false);
         TrainConfig withGoal = new TrainConfig(c.problem(), c.optimizer(), c.sampler(), c.steps(), c.seed(), c.theta0(),
                 c.evalEvery(), c.testEvery(), goal, c.accuracyGoal(), c.divergenceLoss(), c.divergenceParam(),
-                c.labelNoiseStd(), c.spikeKappa(), c.checkpointEvery(), c.fullGradNorm(), c.diagnostics(), c.controller());
+                c.labelNoiseStd(), c.spikeKappa(), c.checkpointEvery(), c.fullGradNorm(), c.diagnostics(), c.controller(), c.logEvery());
         MetricsLog log = new MetricsLog();
         RunResult r = Trainer.run(withGoal, log);
         assertEquals(stop, r.steps(), "stop step (first epoch end with L <= goal; first step below it: " + t1 + ")");
