@@ -85,7 +85,9 @@ public final class BlasLoader {
             try {
                 Class<?> c = Class.forName("org.sgdlab.tensor.FfmBlas");
                 String origin = p.toString().contains("sgdlab" + java.io.File.separator + "openblas") ? "bundled" : "system";
-                return (Blas) c.getDeclaredConstructor(Path.class, String.class).newInstance(p, origin);
+                java.lang.reflect.Method open = c.getDeclaredMethod("open", Path.class, String.class);
+                open.setAccessible(true);
+                return (Blas) open.invoke(null, p, origin);
             } catch (ClassNotFoundException e) {
                 why.add("this build has no Foreign Function backend (built with a JDK < 22)");
                 break;

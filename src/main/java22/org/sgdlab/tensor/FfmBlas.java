@@ -7,6 +7,8 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SymbolLookup;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodType;
+import java.lang.invoke.MutableCallSite;
 import java.nio.file.Path;
 
 /**
@@ -14,28 +16,33 @@ import java.nio.file.Path;
  * {@code double[]} of a tensor is passed to {@code cblas_dgemm} without any copy (JDK >= 22).
  * Loaded reflectively by {@link BlasLoader}; compiled only when the build JDK is >= 22.
  */
-final class FfmBlas implements Blas {
+record FfmBlas(MethodHandle gemm, MethodHandle getThreads, MethodHandle setThreads, String detail) implements Blas {
+
+    // The most recently opened instance (the one BlasLoader keeps) calls dgemm through a static final
+    // invoker of a mutable call site, which the JIT treats as a constant and inlines; a non-constant
+    // handle would go through the generic invoker on every call (measurable on small products).
+    private static final MutableCallSite GEMM_SITE = new MutableCallSite(MethodType.methodType(void.class,
+            int.class, int.class, int.class, int.class, int.class, int.class, double.class, MemorySegment.class,
+            int.class, MemorySegment.class, int.class, double.class, MemorySegment.class, int.class));
+    private static final MethodHandle GEMM = GEMM_SITE.dynamicInvoker();
+    private static volatile FfmBlas active;
 
     private static final int ROW_MAJOR = 101;
     private static final int NO_TRANS = 111;
     private static final int TRANS = 112;
 
-    private final MethodHandle gemm;
-    private final MethodHandle getThreads;
-    private final MethodHandle setThreads;
-    private final String detail;
-
-    FfmBlas(Path library, String origin) throws Throwable {
+    /** Binds cblas_dgemm and the thread controls of the OpenBLAS at {@code library}, then self-tests. */
+    static FfmBlas open(Path library, String origin) throws Throwable {
         SymbolLookup lib = SymbolLookup.libraryLookup(library, Arena.global());
         Linker linker = Linker.nativeLinker();
         ValueLayout.OfInt i = ValueLayout.JAVA_INT;
         ValueLayout.OfDouble d = ValueLayout.JAVA_DOUBLE;
         var p = ValueLayout.ADDRESS;
-        gemm = linker.downcallHandle(find(lib, "cblas_dgemm"),
+        MethodHandle gemm = linker.downcallHandle(find(lib, "cblas_dgemm"),
                 FunctionDescriptor.ofVoid(i, i, i, i, i, i, d, p, i, p, i, d, p, i),
                 Linker.Option.critical(true));
-        getThreads = linker.downcallHandle(find(lib, "openblas_get_num_threads"), FunctionDescriptor.of(i));
-        setThreads = linker.downcallHandle(find(lib, "openblas_set_num_threads"), FunctionDescriptor.ofVoid(i));
+        MethodHandle getThreads = linker.downcallHandle(find(lib, "openblas_get_num_threads"), FunctionDescriptor.of(i));
+        MethodHandle setThreads = linker.downcallHandle(find(lib, "openblas_set_num_threads"), FunctionDescriptor.ofVoid(i));
         String threadsProp = System.getProperty("sgdlab.blas.threads");
         if (threadsProp != null) {
             setThreads.invokeExact(Integer.parseInt(threadsProp.trim()));
@@ -50,8 +57,14 @@ final class FfmBlas implements Blas {
         } catch (Throwable ignored) {
             // informational only
         }
-        detail = "OpenBLAS (" + origin + ") " + config.trim() + ", core " + core + ", " + threads() + " threads, " + library;
-        selfTest();
+        int threads = (int) getThreads.invokeExact();
+        FfmBlas blas = new FfmBlas(gemm, getThreads, setThreads,
+                "OpenBLAS (" + origin + ") " + config.trim() + ", core " + core + ", " + threads + " threads, " + library);
+        blas.selfTest();
+        GEMM_SITE.setTarget(gemm);
+        MutableCallSite.syncAll(new MutableCallSite[] {GEMM_SITE});
+        active = blas;
+        return blas;
     }
 
     private static MemorySegment find(SymbolLookup lib, String name) {
@@ -72,11 +85,6 @@ final class FfmBlas implements Blas {
     @Override
     public String name() {
         return "openblas-native";
-    }
-
-    @Override
-    public String detail() {
-        return detail;
     }
 
     @Override
@@ -105,8 +113,13 @@ final class FfmBlas implements Blas {
             return;
         }
         try {
-            gemm.invokeExact(ROW_MAJOR, transA ? TRANS : NO_TRANS, transB ? TRANS : NO_TRANS, m, n, k, alpha,
-                    seg(a, aOff), Math.max(1, lda), seg(b, bOff), Math.max(1, ldb), beta, seg(c, cOff), Math.max(1, ldc));
+            if (this == active) {
+                GEMM.invokeExact(ROW_MAJOR, transA ? TRANS : NO_TRANS, transB ? TRANS : NO_TRANS, m, n, k, alpha,
+                        seg(a, aOff), Math.max(1, lda), seg(b, bOff), Math.max(1, ldb), beta, seg(c, cOff), Math.max(1, ldc));
+            } else {
+                gemm.invokeExact(ROW_MAJOR, transA ? TRANS : NO_TRANS, transB ? TRANS : NO_TRANS, m, n, k, alpha,
+                        seg(a, aOff), Math.max(1, lda), seg(b, bOff), Math.max(1, ldb), beta, seg(c, cOff), Math.max(1, ldc));
+            }
         } catch (Throwable t) {
             throw new IllegalStateException("cblas_dgemm failed", t);
         }
