@@ -24,13 +24,17 @@ import sys
 import numpy as np
 from scipy.sparse.linalg import LinearOperator, eigsh
 
-RUNS = {  # id: (optimizer, eta, beta, T_w, steps)
+RUNS = {  # id: (optimizer, eta, beta, T_w, steps); A1, A2, A9, A10 are full-variant only
+    "A1": ("polyak", 0.2, 0.9, 1, 1000),
+    "A2": ("polyak", 0.2, 0.9, 100, 1000),
     "A3": ("polyak", 0.2, 0.9, 400, 1000),
     "A4": ("gd", 0.2 / 1.9, 0.0, 100, 1000),
     "A5": ("gd", 0.2 / 1.9, 0.0, 400, 1000),
     "A6": ("polyak", 0.25, 0.9, 200, 1000),
     "A7": ("gd", 0.25 / 1.9, 0.0, 200, 1000),
     "A8": ("gd", 0.5, 0.0, 200, 1500),
+    "A9": ("polyak", 0.5, 0.9, 200, 1000),
+    "A10": ("polyak", 0.1, 0.9, 200, 1000),
 }
 
 

@@ -70,8 +70,15 @@ import org.sgdlab.tensor.Tensor;
  * {@link StudyContext#pick}; the toy has no randomness. Every experiment uses one draw (§5 fixes one), so
  * {@code --seeds} is not used.
  *
+ * <p>Cross-check: {@code bench/crosscheck/momentum_p2a.py} and {@code momentum_p2b.py} are independent NumPy
+ * implementations of P2-A and P2-B; on the data and weights exported by the test class {@code MomentumCatapultExport}
+ * they agree with this study step by step, and on the reference run's own NumPy draws they reproduce STUDIES.md's
+ * reference values (report section "Cross-check").
+ *
  * <p>Runtimes (2-core machine shared with other jobs, load 12-15, {@code --jobs 2}): quick 35 s wall, 19 s CPU;
  * full 115 s wall, 36 s CPU, both with single-threaded BLAS ({@code -Dsgdlab.blas.threads=1 -Dsgdlab.threads=1}).
+ * With the P2-B sharpness from the dense Hessian (every 100 steps in the full variant) at load 9-11: quick 45-59 s
+ * wall, 21-28 s process CPU; full 137 s wall, 67 s process CPU.
  * With the default two BLAS threads per run the same quick variant took 127 s CPU (OpenBLAS threads spinning
  * on an oversubscribed machine); the numbers are identical either way.
  */
@@ -1087,6 +1094,8 @@ public final class MomentumCatapultStudy implements Study {
         rows.add(List.of("A8 (GD eta 0.5)", "diverged at step 146 (max|theta| > 1e6); S = 18.19 at step 125 against "
                 + "2/eta_t = 6.35", "diverged at step 146 (max|theta| > 1e6); S = 18.18 at step 125; without the bound the "
                 + "loss becomes non-finite at step 317"));
+        rows.add(List.of("full variant: A1 / A2 / A10 S_final/theta; A9", "0.7036 / 0.4504 / 0.5899; completed (0.9140)",
+                "0.7036 / 0.4504 / 0.5899; completed (0.9140)"));
         rows.add(List.of("P2-B S_0", "43.8409324417", "43.8409324417"));
         rows.add(List.of("P2-B polyak: converged nu", "1.1, 1.3, 1.4, 1.7, 1.8, 2.5 (others diverge at the same steps)",
                 "1.1, 1.3, 1.4, 1.7, 1.8, 2.5"));
@@ -1100,10 +1109,12 @@ public final class MomentumCatapultStudy implements Study {
                 + "0.666 at nu 1.9 (MB1 fails).");
         res.text("The reference run's own draws are NumPy's default_rng(0) data with default_rng(1) weights ([out, in], "
                 + "P2-A: S_0 = 4.9093) and default_rng(0) data (P2-B: S_0 = 43.4915). On them the oracle reproduces the "
-                + "reference values of STUDIES.md: A3 S_max 20.05, S_final 9.74 (0.51), max_spike_ratio 1.4e7; A4 18.98; "
+                + "reference values of STUDIES.md: A1 14.47 (0.76); A2 19.22, 16.98 (0.89), 1.2e2; A3 S_max 20.05, S_final 9.74 "
+                + "(0.51), max_spike_ratio 1.4e7; A4 18.98; "
                 + "A5 18.64 (0.98); A6 19.67, 11.05 (0.73), 1.7e4; A7 17.49, 15.65 (1.03), 54; A8 completes with S_final "
                 + "4.05 (1.01) (its reference S_max 8.79 is the sharpness at step 100; the 25-step cadence also sees 12.56 "
-                + "at step 125); P2-B GD at nu 1.2, 1.5, 2: 0.950, 0.987, 0.989; polyak nu 1.2: 0.381, 2.0: 0.385, 1.5, 3, "
+                + "at step 125); A9 diverges; A10 S_max 20.05, 0.53; P2-B GD at nu 1.2, 1.5, 2: 0.950, 0.987, 0.989; polyak "
+                + "nu 1.2: 0.381, 2.0: 0.385, 1.5, 3, "
                 + "5 diverge. So the implementation follows the specification, and the failing gates are properties of "
                 + "the draw: over 12 NumPy draws of P2-A (draw k: data default_rng(2k), weights default_rng(2k + 1)) MA1 "
                 + "holds in 10 (A8 diverges in 1, A4/A5 end below 0.9 in 1) and MA2 in 4 (A3 never crosses theta = 19 in "
