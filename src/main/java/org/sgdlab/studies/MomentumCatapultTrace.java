@@ -21,9 +21,11 @@ import org.sgdlab.experiment.Status;
  * step T (NaN for a diverged run); theta = 2(1 + beta)/eta at the final eta (Q3.4); the first crossing = the
  * first measured step with S_t &gt;= threshold(t) (Q6.4, threshold(t) = 2(1 + beta)/eta_t, Q3.6);
  * max_spike_ratio = max_t L_t / max(min_{s&lt;t} L_s, 1e-8 L_0) (Q12, {@link SpikeShares#maxSpikeRatio}).
+ * {@code reason} is the trainer's stop reason ({@code max_steps}, {@code non_finite}, {@code param_bound}, ...).
  */
 record MomentumCatapultTrace(String id, String experiment, String optimizer, double eta, double beta, long warmup,
-                             double alpha, long plannedSteps, Status status, long steps, double[] loss, long[] sStep,
+                             double alpha, long plannedSteps, Status status, String reason, long steps, double[] loss,
+                             long[] sStep,
                              double[] s, double[] sThreshold, boolean sConverged, double wallSeconds,
                              double cpuSeconds) {
 
@@ -45,7 +47,7 @@ record MomentumCatapultTrace(String id, String experiment, String optimizer, dou
             conv &= sr.converged();
         }
         return new MomentumCatapultTrace(id, experiment, optimizer, eta, beta, warmup, alpha, plannedSteps, r.status(),
-                r.steps(), lossSeries(log), st, s, thr, conv, wallSeconds, cpuSeconds);
+                r.reason(), r.steps(), lossSeries(log), st, s, thr, conv, wallSeconds, cpuSeconds);
     }
 
     /** L(theta_t) per logged row: the batch loss (full batch) where present, else the evaluated training loss. */
@@ -61,6 +63,16 @@ record MomentumCatapultTrace(String id, String experiment, String optimizer, dou
 
     boolean diverged() {
         return status == Status.DIVERGED;
+    }
+
+    /** "completed" or "diverged at step N (reason)": how the run ended. */
+    String ending() {
+        return diverged() ? "diverged at step " + steps + " (" + reason + ")" : status.id();
+    }
+
+    /** The index of the last sharpness measurement, or -1 without measurements. */
+    int lastMeasurement() {
+        return s.length - 1;
     }
 
     /** theta = 2(1 + beta)/eta at the final learning rate (Q3.4). */
