@@ -64,6 +64,21 @@ public final class CatapultSgdStudy implements Study {
     static final double[] KAPPAS = {1.5, 2, 10};
     static final int[] SPLIT_D = {1, 10};
 
+    /**
+     * The evidence behind CC3 at base seed 0 (fix-catapult cross-check, bench/crosscheck/catapult_p1c.py): a NumPy
+     * oracle written from the spec reproduces sgdlab's P1-C runs on sgdlab's data, theta_0 and batches (b = 5: 1800
+     * steps, 94 spikes, test MSE 0.5637, rho 0.8631; b = 500: 529 steps, test 1.0695, rho 0.4487); with NumPy's own
+     * draws it reproduces the reference run's seed 0 (b = 5: 129 spikes, b = 10: 33, as quoted) and gives test(5)/test(500)
+     * = 0.287/0.883 = 0.325. Over independent draws the single-seed ratio straddles 0.5 in both implementations
+     * (NumPy 0.325, 0.543, 0.415, 0.390, 0.385; sgdlab base seeds 0-6 0.527, 0.460, 0.545, 0.403, 0.361, 0.495, 0.426),
+     * and GD's test MSE / rho have the same distribution (8 draws each: 0.893 +- 0.096 / 0.643 +- 0.099 vs 0.872 +- 0.058
+     * / 0.647 +- 0.084); sgdlab's seed-0 draw (data seed 5, net seed 0; GD rho 0.449, test 1.07) is an unfavourable one.
+     */
+    static final String CC3_NOTE = "single-seed CC3 is a draw effect, not an implementation difference: a NumPy oracle"
+            + " reproduces these runs exactly on the same data/init/batches and reproduces the reference seed 0 on NumPy's"
+            + " draws (ratio 0.325); over independent draws test(5)/test(500) straddles 0.5 in both (NumPy 0.33-0.54,"
+            + " 1 of 5 above 0.5; sgdlab base seeds 0-6 0.36-0.55, 2 of 7 above); see bench/crosscheck/catapult_p1c.py";
+
     @Override
     public String name() {
         return "catapult-sgd";
@@ -333,6 +348,7 @@ public final class CatapultSgdStudy implements Study {
             m3.put("per_seed", perSeed(Outcome::testMse));
             double tr = test[idx(5)] / test[idx(500)];
             m3.put("test5_over_test500", r4(tr));
+            m3.put("note", CC3_NOTE);
             res.gate("CC3", "smaller batches give a lower test error", CatapultStats.nonDecreasing(test) && tr <= 0.5, m3,
                     "test MSE (" + scope + ") non-decreasing in b over " + sizes + ", and test(5) <= 0.5 * test(500)");
             // CC4
@@ -401,6 +417,19 @@ public final class CatapultSgdStudy implements Study {
                     + " §4.1).");
             res.table(List.of("b", "spikes (kappa = 2)", "ref", "rho(G, G*) train", "ref", "rho test inputs", "test MSE",
                     "ref", "steps", "ref", "train loss at stop"), rows);
+            res.text("Cross-check (bench/crosscheck/catapult_p1c.py): a NumPy oracle written from the spec reproduces these"
+                    + " runs on sgdlab's data, initial weights and batches (seed 0: b = 5 1800 steps, 94 spikes, test MSE"
+                    + " 0.5637, rho 0.8631; b = 500 529 steps, test MSE 1.0695, rho 0.4487), and on NumPy's own draws"
+                    + " (default_rng(5) data, default_rng(0) net, default_rng(100) batch permutations) it reproduces the"
+                    + " reference seed 0 (129 spikes at b = 5, 33 at b = 10, test MSE 0.287 vs GD 0.883). A GD test MSE"
+                    + " near 1 is the kernel regime at n = 500, d = 50: on seed 0's data the linearised-NTK predictor from"
+                    + " theta_0 scores 1.10, kernel regression with K(theta_0) 1.08 and the zero predictor 1.12 (the mean of"
+                    + " y^2 on that test set). Over independent draws the GD test MSE and rho have the same distribution"
+                    + " in both implementations (8 draws each: 0.893 +- 0.096 / 0.643 +- 0.099 in sgdlab, 0.872 +- 0.058 /"
+                    + " 0.647 +- 0.084 in NumPy), and the single-seed ratio test(5)/test(500) straddles CC3's 0.5 (NumPy draws"
+                    + " 0.325, 0.543, 0.415, 0.390, 0.385; sgdlab base seeds 0-6: 0.527, 0.460, 0.545, 0.403, 0.361, 0.495,"
+                    + " 0.426). sgdlab's base-seed-0 draw is an unfavourable one (GD rho 0.449), which is why every test MSE"
+                    + " and alignment of this seed sits below the reference's.");
             res.figure(vsB(spikes, rho, rhoTest, test));
             res.figure(lossFigure());
             for (Run rr : runs) {

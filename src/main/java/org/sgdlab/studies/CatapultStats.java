@@ -1,6 +1,8 @@
 package org.sgdlab.studies;
 
 import java.util.Arrays;
+import java.util.List;
+import org.sgdlab.diagnostics.SpikeShares;
 
 /**
  * Small statistics shared by the catapult studies (STUDIES.md §3, §4; QUANTITIES.md Q1, Q12):
@@ -10,6 +12,7 @@ import java.util.Arrays;
  *   ranks           average ranks 1..n, ties share the mean of their positions
  *   spearman(a, b)  = pearson(ranks(a), ranks(b))   (Q1: ties get their average rank)
  *   conditional     P(A | B) = #(A and B) / #B over aligned flags (NaN when #B = 0)
+ *   chiFromStart    max_{t in [t_0, t_end]} L_rest,s(t) / L_rest,s(t_0), t_0 the first logged step
  * </pre>
  *
  * NaN entries are rejected where they would silently change a rank or a median.
@@ -208,5 +211,32 @@ final class CatapultStats {
             out[i] = len >= run;
         }
         return out;
+    }
+
+    /**
+     * The complement growth measured from the start of the run instead of from the step before the onset:
+     *
+     * <pre>  chi0_s = max_{t in [t_0, t_end]} L_rest,s(t) / L_rest,s(t_0)   (t_0 = first logged step, t_end = end, or
+     *                                                                  the last logged step for null)</pre>
+     *
+     * This is NOT Q10.3's chi_s (denominator L_rest,s(t_on - 1), window [t_on, t_end]). It is the reading that
+     * reproduces all four chi values quoted by STUDIES.md §3.2 (reference draw: nu = 1.2 chi_5 = 1.00; nu = 1.5
+     * chi_1 = 1.97, chi_3 = 1.04, chi_5 = 1.00, bench/crosscheck/catapult_p1a.py), so catapult-gd reports it
+     * next to chi_s as evidence of that calibration question; no gate uses it. NaN if the first value is not
+     * positive or no step lies in the window.
+     */
+    static double chiFromStart(List<SpikeShares.Point> series, Long end) {
+        if (series == null || series.isEmpty()) {
+            throw new IllegalArgumentException("chiFromStart: the series is empty");
+        }
+        double first = series.get(0).rest();
+        long last = end == null ? Long.MAX_VALUE : end;
+        double max = Double.NEGATIVE_INFINITY;
+        for (SpikeShares.Point q : series) {
+            if (q.step() <= last) {
+                max = Math.max(max, q.rest());
+            }
+        }
+        return first > 0 && max > Double.NEGATIVE_INFINITY ? max / first : Double.NaN;
     }
 }

@@ -96,6 +96,27 @@ class CatapultHelpersTest {
         assertEquals(0, CatapultSetup.detect(new double[] {1, 0.9, 0.8, 0.5}, 2).count());
     }
 
+    @Test
+    void chiFromStartDividesTheLargestRestUpToTheEndByTheFirstRest() {
+        // rest 0.6, 0.4, 0.2, 0.9, 0.3, 2.0: up to end = 4 the largest is 0.9 -> 0.9 / 0.6 = 1.5 (the 2.0 at t = 5 is
+        // after the end); an open spike (end null) runs to the last step -> 2.0 / 0.6; Q10.3's chi with onset 3 would
+        // instead give 0.9 / 0.2 = 4.5 (SpikeShares.chi), which is the number the gate uses
+        double[] rest = {0.6, 0.4, 0.2, 0.9, 0.3, 2.0};
+        List<org.sgdlab.diagnostics.SpikeShares.Point> pts = new ArrayList<>();
+        for (int t = 0; t < rest.length; t++) {
+            pts.add(new org.sgdlab.diagnostics.SpikeShares.Point(t, 1.0, 1.0 - rest[t], rest[t]));
+        }
+        assertEquals(1.5, CatapultStats.chiFromStart(pts, 4L), 1e-15);
+        assertEquals(2.0 / 0.6, CatapultStats.chiFromStart(pts, null), 1e-15);
+        assertEquals(4.5, org.sgdlab.diagnostics.SpikeShares.chi(pts, 3, 4L), 1e-15);
+        // monotone decreasing rest: exactly 1 (the reference's "chi_5 = 1.00" at nu = 1.2)
+        List<org.sgdlab.diagnostics.SpikeShares.Point> dec = List.of(
+                new org.sgdlab.diagnostics.SpikeShares.Point(0, 1, 0.5, 0.5),
+                new org.sgdlab.diagnostics.SpikeShares.Point(1, 1, 0.6, 0.4));
+        assertEquals(1.0, CatapultStats.chiFromStart(dec, 1L), 0);
+        assertThrows(IllegalArgumentException.class, () -> CatapultStats.chiFromStart(List.of(), 1L));
+    }
+
     // ------------------------------------------------------------------------------------ setup (§3.1)
 
     @Test

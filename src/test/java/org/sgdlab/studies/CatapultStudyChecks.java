@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.sgdlab.experiment.Json;
 import org.sgdlab.report.Verdict;
 
@@ -66,7 +67,23 @@ final class CatapultStudyChecks {
 
     /** Every gate and provisional gate passed; the message is the verdict table. */
     static void assertGatesPass(Run r) {
-        List<String> failed = Verdict.failedGates(r.outcome().result().verdicts());
-        assertTrue(failed.isEmpty(), "failed gates " + failed + ":\n" + r.table());
+        assertGatesPassExcept(r, Map.of());
+    }
+
+    /**
+     * Every gate and provisional gate not in {@code known} passed (the pattern of SymmetryStudyTest: gates that stay
+     * failing after debugging, with the reason as the map's value, do not hide regressions of the others). Each known
+     * failure must still be a gate of the study with measured numbers.
+     */
+    static void assertGatesPassExcept(Run r, Map<String, String> known) {
+        List<Verdict> vs = r.outcome().result().verdicts();
+        for (String id : known.keySet()) {
+            Verdict v = vs.stream().filter(x -> x.id().equals(id)).findFirst().orElse(null);
+            assertTrue(v != null && v.kind().isGate() && !v.measured().isEmpty(), "known failing " + id
+                    + " is not a measured gate of the study:\n" + r.table());
+        }
+        List<String> failed = Verdict.failedGates(vs).stream().filter(id -> !known.containsKey(id)).toList();
+        assertTrue(failed.isEmpty(), "failed gates " + failed + " (known failing, not asserted: " + known.keySet()
+                + "):\n" + r.table());
     }
 }
