@@ -8,10 +8,13 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import org.sgdlab.autodiff.Autodiff;
 import org.sgdlab.data.Dataset;
+import org.sgdlab.diagnostics.CriticalLearningRate;
 import org.sgdlab.diagnostics.Diagnostic;
+import org.sgdlab.diagnostics.NtkOperator;
 import org.sgdlab.diagnostics.Probe;
 import org.sgdlab.diagnostics.Problem;
 import org.sgdlab.diagnostics.SpikeDetector;
+import org.sgdlab.optim.MilestoneAdaptive;
 import org.sgdlab.optim.Optimizer;
 import org.sgdlab.optim.OptimizerState;
 import org.sgdlab.optim.Update;
@@ -125,6 +128,7 @@ public final class Trainer {
                 if (detector != null && ck.detectorState() != null) {
                     detector.restore(ck.detectorState());
                 }
+                restoreMilestones(ck.diagnosticStates().get(MILESTONES));
                 for (Scheduled s : c.diagnostics()) {
                     Map<String, Tensor> st = ck.diagnosticStates().get(s.diagnostic().name());
                     if (st != null) {
@@ -147,6 +151,7 @@ public final class Trainer {
                 for (String col : columns) {
                     row.put(col, null);
                 }
+                milestone(t);
                 row.put("step", t);
                 row.put("epoch", t / Math.max(1, c.sampler().stepsPerEpoch()));
                 row.put("lr", opt.lr(t));
@@ -263,6 +268,39 @@ public final class Trainer {
             return r;
         }
 
+        /**
+         * The {@code milestone-adaptive} schedule (Q3.5): at a milestone t whose value is not set yet, before
+         * anything reads eta_t, sets eta &lt;- c_m * 2 / lambda_1(K-bar(theta_t)) with lambda_1 of the normalised
+         * tangent kernel on the training set (Q10.1 default solver, 'lanczos' stream). A controller that manages
+         * the schedule itself (by wrapping it) is left alone.
+         */
+        @SuppressWarnings("unchecked")
+        private void milestone(long t) {
+            if (!(opt.schedule() instanceof MilestoneAdaptive ma) || !ma.isMilestone(t) || ma.setValues().containsKey(t)) {
+                return;
+            }
+            double lam = CriticalLearningRate.kernelTop(problem, theta, problem.train(), NtkOperator.Solver.defaults(),
+                    Rng.stream(c.seed(), Rng.LANCZOS, "milestone_adaptive", t));
+            if (!(lam > 0) || Double.isInfinite(lam)) {
+                throw new IllegalStateException("schedule 'milestone-adaptive': lambda_1(K-bar(theta_" + t + ")) = " + lam
+                        + " at milestone " + t + "; cannot set eta = c_m * 2 / lambda_1");
+            }
+            opt = (Optimizer<S>) opt.withSchedule(ma.withCurvature(t, lam));
+        }
+
+        @SuppressWarnings("unchecked")
+        private void restoreMilestones(Map<String, Tensor> saved) {
+            if (saved == null || !(opt.schedule() instanceof MilestoneAdaptive ma)) {
+                return;
+            }
+            double[] steps = saved.get("steps").toArray();
+            double[] etas = saved.get("eta").toArray();
+            for (int i = 0; i < steps.length; i++) {
+                ma = ma.withValue((long) steps[i], etas[i]);
+            }
+            opt = (Optimizer<S>) opt.withSchedule(ma);
+        }
+
         @SuppressWarnings("unchecked")
         private void adjust(long t, int[] batch, double trainLoss, Map<String, Object> row) {
             Optimizer<? extends OptimizerState> next = c.controller().adjust(probe(t, theta, state, batch, trainLoss), opt);
@@ -350,6 +388,17 @@ public final class Trainer {
                     ds.put(s.diagnostic().name(), st);
                 }
             }
+            if (opt.schedule() instanceof MilestoneAdaptive ma && !ma.setValues().isEmpty()) {
+                Map<Long, Double> set = ma.setValues();
+                double[] steps = new double[set.size()];
+                double[] etas = new double[set.size()];
+                int i = 0;
+                for (Map.Entry<Long, Double> e : set.entrySet()) {
+                    steps[i] = e.getKey();
+                    etas[i++] = e.getValue();
+                }
+                ds.put(MILESTONES, Map.of("steps", Tensor.of(steps, steps.length), "eta", Tensor.of(etas, etas.length)));
+            }
             return new Checkpoint(t, theta, theta0, prevStep == t - 1 ? prevTheta : null, state.tensors(), state.scalars(),
                     ds, detector == null ? null : detector.state());
         }
@@ -365,6 +414,9 @@ public final class Trainer {
             return m;
         }
     }
+
+    /** The checkpoint entry holding the values a milestone-adaptive schedule set so far. */
+    static final String MILESTONES = "_milestone_adaptive";
 
     private record ProbeImpl(long step, Tensor theta, Tensor theta0, Tensor previousTheta, Problem problem, int[] batchIdx,
                              int batchSize,

@@ -200,4 +200,47 @@ class TrainerTest {
         Trainer.resume(c, cks.get(0), resumed);
         assertEquals(full.rows().subList(20, 51), resumed.rows());
     }
+
+    /** lambda_1 of K-bar = J J^T / n (c = 1/2, Q10.1) from the explicit Jacobian of the outputs (oracle). */
+    private static double kernelTopByHand(Problem p, org.sgdlab.tensor.Tensor theta) {
+        org.sgdlab.tensor.Tensor j = org.sgdlab.autodiff.Autodiff.jacobian(
+                th -> p.model().apply(th, p.train().x()).reshape(-1), theta);
+        org.sgdlab.tensor.Tensor k = j.matmul(j, false, true).div(p.train().size());
+        k = k.add(k.transpose()).mul(0.5);
+        return org.sgdlab.linalg.SymmetricEigen.eigenvalues(k)[0];
+    }
+
+    @Test
+    void milestoneAdaptiveSetsEtaFromTheKernelAtEachMilestoneAndSurvivesResume() {
+        Problem p = digits(30);
+        var s = Samplers.create(Samplers.FULL_BATCH, 30, 30, 0);
+        double eta0 = 0.05;
+        List<Checkpoint> cks = new ArrayList<>();
+        MetricsLog log = new MetricsLog();
+        TrainConfig c = TrainConfig.builder(p, Optimizers.gd(org.sgdlab.optim.MilestoneAdaptive.of(eta0, new long[] {3, 6}, 1.4)), s)
+                .seed(2).steps(10).checkpointEvery(4).build();
+        RunResult r = Trainer.run(c, RunListener.all(log, new RunListener() {
+            @Override
+            public void checkpoint(Checkpoint ck) {
+                cks.add(ck);
+            }
+        }));
+        assertEquals(10, r.steps());
+        // before the first milestone eta_0; at milestone 3: 1.4 * 2 / lambda_1(K-bar(theta_3)), theta_3 from plain GD
+        assertEquals(eta0, (Double) log.rows().get(2).get("lr"), 0.0);
+        RunResult gd = Trainer.run(TrainConfig.builder(p, Optimizers.gd(Schedules.constant(eta0)), s).seed(2).steps(3).build(),
+                new MetricsLog());
+        double expected = 1.4 * 2 / kernelTopByHand(p, gd.theta());
+        double lr3 = (Double) log.rows().get(3).get("lr");
+        assertEquals(expected, lr3, 1e-9 * expected);
+        assertEquals(lr3, (Double) log.rows().get(5).get("lr"), 0.0);
+        double lr6 = (Double) log.rows().get(6).get("lr");
+        assertTrue(lr6 != lr3 && lr6 > 0, "milestone 6 sets a new value: " + lr6);
+        assertEquals(2 / lr6, (Double) log.rows().get(7).get("threshold"), 1e-12 / lr6);
+        // resume from the checkpoint at step 8 (both values set before it) reproduces the rows
+        assertEquals(2, cks.size());
+        MetricsLog resumed = new MetricsLog();
+        Trainer.resume(c, cks.get(1), resumed);
+        assertEquals(log.rows().subList(8, 11), resumed.rows());
+    }
 }
