@@ -221,6 +221,15 @@ final class EosReport {
                         + "]. Bottom: training loss (log scale): monotone before the crossing, non-monotone but decreasing "
                         + "after it. Verdicts: A1 " + label("A1") + ", A2 " + label("A2") + ", A3 " + label("A3") + ", " + id4
                         + " " + label(id4) + "."));
+        if (s.digits() && !plan.quick()) {
+            r.text("Seed sensitivity of A1's dip criterion at the full cadence (digits, every 20 steps): the independent "
+                    + "NumPy oracle bench/crosscheck/eos_gd.py replays sgdlab's E-0.2 of base seed 0 from the same "
+                    + "\u03b8_0 exactly (loss to 6e-16, " + LAMBDA + "_max 2.9737 \u2192 2.9104 at step 20, a 2.1 % dip "
+                    + "before sharpening starts), and over ten of its own initialisations the smallest value/running "
+                    + "max before t_EoS was below 0.98 in 3 (0.906, 0.932, 0.962; early transients), at the quick "
+                    + "cadence of 50 steps in none. The reference draw sharpened monotonically; A1 as specified holds "
+                    + "for only part of the initialisations at this cadence.");
+        }
     }
 
     // ---- forks: A6-A8 -------------------------------------------------------------------------------------------
@@ -334,6 +343,10 @@ final class EosReport {
         m.put("median_ratio_e02", med2);
         m.put("max_ratio_e01", EosStats.max(w1));
         m.put("measurements_e01", w1.length);
+        long[] st1 = e01.sharpness().steps();
+        long last1 = st1.length > 0 ? st1[st1.length - 1] : -1;
+        m.put("lambda_max_e01_last", last1 >= 0 ? e01.sharpness().at(last1) : Double.NaN);
+        m.put("lambda_max_e01_last_step", last1);
         boolean pass = t1 >= 0 && t2 >= 0 && t1 > 3 * t2 && med1 >= 0.93 && med1 <= 1.07 && med2 >= 0.93 && med2 <= 1.07;
         verdict("A5", "a smaller eta enters the edge later, and each run then hovers at its own 2/eta", pass, m,
                 "t_EoS(E-0.1) > 3 t_EoS(E-0.2); in each run the median ratio over all measurements from t_EoS to the end "
@@ -359,9 +372,23 @@ final class EosReport {
         r.figure(Figure.stacked("eos-e01", List.of(top.build(), bottom)).withTitle("E-0.1 vs E-0.2")
                 .withCaption("Sharpness of GD at " + ETA + " = " + EosStudy.num(e01.eta()) + " (every " + e01.every()
                         + " steps) and " + ETA + " = " + EosStudy.num(e02.eta()) + " (every " + e02.every() + " steps) against "
-                        + "their thresholds 2/" + ETA + " (dashed); training loss below (log scale). The smaller step enters the "
-                        + "edge later (t_EoS " + t1 + " vs " + t2 + ") and hovers at its own threshold. Verdict: A5 "
-                        + label("A5") + "."));
+                        + "their thresholds 2/" + ETA + " (dashed); training loss below (log scale). "
+                        + (t1 >= 0 ? "The smaller step enters the edge later (t_EoS " + t1 + " vs " + t2 + ")."
+                        : String.format(Locale.ROOT, "E-0.1 does not reach its threshold %s within %d steps (%s_max = %.2f at "
+                                + "step %d); E-0.2 crosses at %d.", EosStudy.num(e01.threshold()), e01.lastStep(), LAMBDA,
+                                last1 >= 0 ? e01.sharpness().at(last1) : Double.NaN, last1, t2))
+                        + " Verdict: A5 " + label("A5") + "."));
+        if (s.digits()) {
+            r.text("Seed sensitivity of A5 (digits): the reference E-0.1 crossed at \u2248 2330 of its 3000 steps, so the "
+                    + "criterion needs the crossing inside the last quarter of the run. The independent NumPy oracle "
+                    + "bench/crosscheck/eos_gd.py replays sgdlab's E-0.1 of base seed 0 from the same \u03b8_0 exactly (loss "
+                    + "to 9e-16 relative over 3000 steps, the same " + LAMBDA + "_max to 6 digits: 17.58 at step 3000, no "
+                    + "crossing), and over ten of its own PyTorch-default initialisations (NumPy default_rng(s), s = 0..9) "
+                    + "E-0.1 crossed 20 within 3000 steps in 6 (at 2350, 2600, 2650, 2350, 2550, 2900) and not in 4 "
+                    + "(" + LAMBDA + "_max 17.4-19.6 at step 3000). Its s = 0 draw reproduces the reference values (" + LAMBDA
+                    + "_max(0) = 3.384, t_EoS(E-0.2) = 360, E-0.1 crossing 2350). A5 as specified holds for only part of "
+                    + "the initialisations: a calibration question of STUDIES.md \u00a71.2, not an sgdlab bug.");
+        }
     }
 
     // ---- M1 ----------------------------------------------------------------------------------------------------------

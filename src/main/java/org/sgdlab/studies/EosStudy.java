@@ -118,9 +118,15 @@ public final class EosStudy implements Study {
         return "~40 s";
     }
 
+    /**
+     * Measured once (base seed 0, digits, jobs = 2): 1179 s of study wall time, 817 s user CPU, on the 2-core machine
+     * shared with other jobs (load 2-8). The critical path is the RK4 gradient flow (13,925 steps to tau = 800, four
+     * gradients each; 1088 s there), which runs beside E-0.2, M-hb, M-nes, ce and E-0.1; a quiet machine should be
+     * somewhat faster.
+     */
     @Override
     public String fullRuntime() {
-        return "~15 min (estimated)";
+        return "~20 min (measured at load 2-8)";
     }
 
     @Override
