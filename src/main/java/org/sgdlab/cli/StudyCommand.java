@@ -55,6 +55,8 @@ final class StudyCommand implements Callable<Integer> {
                 System.out.printf(Locale.ROOT, "%-18s %-10s %-10s %s: %s%n", s.name(), s.quickRuntime(), s.fullRuntime(),
                         s.paper(), s.claim());
             }
+            System.out.println("quick: measured wall time within one `sgdlab demo` on the 2-core reference machine (a run on its"
+                    + " own adds JVM start-up and JIT warm-up, ~5-10 s); full: measured wall time, with the machine's load");
             return 0;
         }
         if (!java.util.List.of("digits", "fashion-mnist", "synthetic").contains(data)) {

@@ -96,12 +96,12 @@ public final class CatapultGdStudy implements Study {
 
     @Override
     public String quickRuntime() {
-        return "~25 s";
+        return "~10 s";
     }
 
     @Override
     public String fullRuntime() {
-        return "~2.5 min";
+        return "~70 s";
     }
 
     @Override

@@ -97,12 +97,12 @@ public final class CatapultSgdStudy implements Study {
 
     @Override
     public String quickRuntime() {
-        return "~25 s";
+        return "~7 s";
     }
 
     @Override
     public String fullRuntime() {
-        return "~3 min";
+        return "~35 s";
     }
 
     @Override

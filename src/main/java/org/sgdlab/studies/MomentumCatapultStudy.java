@@ -168,12 +168,12 @@ public final class MomentumCatapultStudy implements Study {
 
     @Override
     public String quickRuntime() {
-        return "~35 s";
+        return "~9 s";
     }
 
     @Override
     public String fullRuntime() {
-        return "~2 min";
+        return "~75 s";
     }
 
     @Override

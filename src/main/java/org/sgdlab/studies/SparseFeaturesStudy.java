@@ -52,13 +52,13 @@ public final class SparseFeaturesStudy implements Study {
      */
     @Override
     public String quickRuntime() {
-        return "~25 s";
+        return "~19 s";
     }
 
-    /** Full variant: 160 s of CPU time measured (9 min wall at load 18 on the shared machine), so about 90 s quiet. */
+    /** Full variant: 145 s wall, 148 s CPU measured on 2026-11-21 with the test suite running alongside. */
     @Override
     public String fullRuntime() {
-        return "~90 s est.";
+        return "~2.5 min";
     }
 
     @Override

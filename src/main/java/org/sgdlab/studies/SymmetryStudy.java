@@ -42,12 +42,12 @@ public final class SymmetryStudy implements Study {
 
     @Override
     public String quickRuntime() {
-        return "~15 s (24-29 s CPU; 45-98 s wall measured with the 2 cores shared, load 9-21)";
+        return "~8 s";
     }
 
     @Override
     public String fullRuntime() {
-        return "~30 s (48-50 s CPU; 133-289 s wall measured with the 2 cores shared, load ~17)";
+        return "~70 s";
     }
 
     @Override

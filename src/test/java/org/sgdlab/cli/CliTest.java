@@ -100,6 +100,23 @@ class CliTest {
     }
 
     @Test
+    void studyListNamesEveryStudyWithItsRuntimesAndBadArgumentsExitTwo() {
+        Out list = cli("study", "--list");
+        assertEquals(0, list.code(), list.err());
+        for (String name : List.of("eos", "eoss", "catapult-gd", "catapult-sgd", "momentum-catapult", "symmetry",
+                "sparse-features")) {
+            assertTrue(list.out().lines().anyMatch(l -> l.startsWith(name + " ") && l.contains(" s ")),
+                    "no line with a runtime for " + name + ":\n" + list.out());
+        }
+        Out unknown = cli("study", "no-such-study", "--quick");
+        assertEquals(2, unknown.code(), unknown.out() + unknown.err());
+        assertTrue(unknown.err().contains("no-such-study") && unknown.err().contains("sparse-features"), unknown.err());
+        Out badData = cli("study", "eos", "--quick", "--data", "cifar");
+        assertEquals(2, badData.code(), badData.out() + badData.err());
+        assertTrue(badData.err().contains("--data 'cifar'"), badData.err());
+    }
+
+    @Test
     void specExampleAndCheck() throws Exception {
         Out ex = cli("spec", "--example");
         assertEquals(0, ex.code());
