@@ -63,23 +63,7 @@ public final class BatchSharpness implements Diagnostic<BatchSharpness.Result> {
 
         public Config {
             String k = "diagnostics." + NAME + ".";
-            if (batchSize < 0) {
-                throw new IllegalArgumentException(k + "batch_size must be >= 0 (0 = the training batch size), got "
-                        + batchSize);
-            }
-            if (draws < 0) {
-                throw new IllegalArgumentException(k + "draws must be >= 0 (0 = adaptive), got " + draws);
-            }
-            if (minDraws < 2) {
-                throw new IllegalArgumentException(k + "min_draws must be >= 2 (a standard error needs two), got "
-                        + minDraws);
-            }
-            if (maxDraws < minDraws) {
-                throw new IllegalArgumentException(k + "max_draws must be >= min_draws = " + minDraws + ", got " + maxDraws);
-            }
-            if (!(relTol >= 0) || Double.isInfinite(relTol)) {
-                throw new IllegalArgumentException(k + "rel_tol must be finite and >= 0, got " + relTol);
-            }
+            Draws.check(k, batchSize, draws, minDraws, maxDraws, relTol);
             if (!STOPPING.contains(stopping)) {
                 throw new IllegalArgumentException(k + "stopping: unknown mode '" + stopping + "'; known: "
                         + String.join(", ", STOPPING));
