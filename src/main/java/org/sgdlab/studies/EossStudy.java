@@ -83,14 +83,13 @@ public final class EossStudy implements Study {
     }
 
     /**
-     * Measured once (base seed 0, digits, jobs = 2): 2326 s of study wall time, 1642 s user CPU, on the 2-core machine
-     * shared with other jobs (load 3-8). The five 2e5-step long runs took 224-656 s each, the 30000-step R-0.05 runs
-     * about 480 s each. Even on a quiet machine (CPU time / 2 = 14 min is the floor) the variant is close to the
-     * 30-minute budget of STUDY.md.
+     * Measured (base seed 0, digits, jobs = 2) on the quiet 2-core machine on 2026-11-22: 907 s of study wall time,
+     * 1737 s CPU (the five 2e5-step long runs 74-104 s each, the 30000-step R-0.05 runs 201 and 219 s). Under a
+     * load of 3-8 the same variant took 2326 s.
      */
     @Override
     public String fullRuntime() {
-        return "~39 min (measured at load 3-8)";
+        return "~15 min";
     }
 
     /**
