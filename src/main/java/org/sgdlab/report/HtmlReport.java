@@ -269,7 +269,7 @@ public final class HtmlReport {
         return s == null ? "" : s;
     }
 
-    /** One table cell: numbers with limited precision, links as anchors, lists comma-separated. */
+    /** One table cell: numbers with limited precision, links as anchors, lists and (nested) maps element by element. */
     static String cell(Object o) {
         if (o == null) {
             return "\u2014";
@@ -296,6 +296,15 @@ public final class HtmlReport {
                 sb.append(i > 0 ? ", " : "").append(cell(l.get(i)));
             }
             return sb.append(']').toString();
+        }
+        if (o instanceof Map<?, ?> m) {
+            StringBuilder sb = new StringBuilder("{");
+            boolean first = true;
+            for (Map.Entry<?, ?> e : m.entrySet()) {
+                sb.append(first ? "" : ", ").append(esc(String.valueOf(e.getKey()))).append('=').append(cell(e.getValue()));
+                first = false;
+            }
+            return sb.append('}').toString();
         }
         return escLines(o.toString());
     }

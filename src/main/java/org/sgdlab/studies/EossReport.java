@@ -156,12 +156,12 @@ final class EossReport {
         res.text(sb.toString());
     }
 
-    /** A number in its shortest plain form (0.2, not 0.2000). */
+    /** A number rounded to 4 significant digits in its shortest plain form (0.3, not 0.2999... or 0.3000). */
     static String g(double x) {
         if (!Double.isFinite(x)) {
             return String.valueOf(x);
         }
-        return new java.math.BigDecimal(r4(x)).stripTrailingZeros().toPlainString();
+        return java.math.BigDecimal.valueOf(r4(x)).stripTrailingZeros().toPlainString();
     }
 
     private static Plot.Builder base(String title, String y) {

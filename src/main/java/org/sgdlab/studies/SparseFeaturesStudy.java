@@ -224,6 +224,10 @@ public final class SparseFeaturesStudy implements Study {
             return "not run";
         }
         Object o = v.measured().get(key);
+        if (o instanceof List<?> l && l.stream().allMatch(x -> x == null || x instanceof Number)) {
+            // per-seed values: their range, as the reference column gives it
+            return range(l.stream().mapToDouble(x -> x == null ? Double.NaN : ((Number) x).doubleValue()).toArray());
+        }
         return o instanceof Double d ? String.format(Locale.ROOT, "%.3g", d) : String.valueOf(o);
     }
 

@@ -121,4 +121,16 @@ class HtmlReportTest {
     void deterministicHtml() {
         assertEquals(sample().html(), sample().html());
     }
+
+    @Test
+    void nestedMeasuredMapsAreFormattedLikeTopLevelNumbers() {
+        Map<String, Object> inner = new LinkedHashMap<>();
+        inner.put("threshold", 2.0);
+        inner.put("w_t_below", 1.822875151717452e-88);
+        inner.put("rho", 0.9486832980505138);
+        inner.put("tag", "a<b");
+        assertEquals("{threshold=2, w_t_below=1.823e-88, rho=0.9487, tag=a&lt;b}", HtmlReport.cell(inner));
+        assertEquals("{x={y=[1, 0.3333]}}",
+                HtmlReport.cell(Map.of("x", Map.of("y", List.of(1, 1.0 / 3)))));
+    }
 }

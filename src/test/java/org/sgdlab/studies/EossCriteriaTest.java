@@ -379,4 +379,15 @@ class EossCriteriaTest {
         EossCriteria.Window w = EossVerdicts.lastQuarter(fakeLong(1.0, 0.45, 4e-3, 1e-3, 1.6));
         assertEquals(13, w.points());          // steps 152000, ..., 200000
     }
+
+    @Test
+    void plotTitlesPrintStepSizesShort() {
+        // the double nearest 0.3 is 0.29999999999999998889...; titles show the number a user typed
+        assertEquals("0.3", EossReport.g(0.3));
+        assertEquals("0.15", EossReport.g(0.15));
+        assertEquals("0.2", EossReport.g(0.1 + 0.1));
+        assertEquals("1.235", EossReport.g(1.23456));
+        assertEquals("1200", EossReport.g(1200.0));
+        assertEquals("NaN", EossReport.g(Double.NaN));
+    }
 }
