@@ -75,10 +75,7 @@ public final class AgopAlignment implements Diagnostic<AgopAlignment.Result> {
     private Tensor cachedTrueTest;
 
     private AgopAlignment(Config config, Function<Tensor, Tensor> reference) {
-        if (config == null) {
-            throw new IllegalArgumentException("diagnostics.agop: config is null");
-        }
-        this.config = config;
+        this.config = DiagnosticParams.requireConfig("agop", config);
         this.reference = reference;
     }
 

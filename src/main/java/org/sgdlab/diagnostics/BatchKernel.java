@@ -65,10 +65,7 @@ public final class BatchKernel implements Diagnostic<BatchKernel.Result> {
     private final Config config;
 
     public BatchKernel(Config config) {
-        if (config == null) {
-            throw new IllegalArgumentException("diagnostics.batch_kernel: config is null");
-        }
-        this.config = config;
+        this.config = DiagnosticParams.requireConfig("batch_kernel", config);
     }
 
     /** With {@link Config#defaults()}. */

@@ -127,10 +127,7 @@ public final class BatchSharpness implements Diagnostic<BatchSharpness.Result> {
     private final Config config;
 
     public BatchSharpness(Config config) {
-        if (config == null) {
-            throw new IllegalArgumentException("diagnostics." + NAME + ": config is null");
-        }
-        this.config = config;
+        this.config = DiagnosticParams.requireConfig(NAME, config);
     }
 
     /**

@@ -46,6 +46,14 @@ final class DiagnosticParams {
         this.params = params == null ? Map.of() : params;
     }
 
+    /** {@code config}, which must not be null: {@code diagnostics.<diagnostic>: config is null}. */
+    static <C> C requireConfig(String diagnostic, C config) {
+        if (config == null) {
+            throw new IllegalArgumentException("diagnostics." + diagnostic + ": config is null");
+        }
+        return config;
+    }
+
     /** The parameters {@code params} (null = none) of the diagnostic registered as {@code diagnostic}. */
     static DiagnosticParams of(String diagnostic, Map<String, ?> params) {
         return new DiagnosticParams(diagnostic, params);

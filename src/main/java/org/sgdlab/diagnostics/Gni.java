@@ -81,10 +81,7 @@ public final class Gni implements Diagnostic<Gni.Result> {
     private final Config config;
 
     public Gni(Config config) {
-        if (config == null) {
-            throw new IllegalArgumentException("diagnostics." + NAME + ": config is null");
-        }
-        this.config = config;
+        this.config = DiagnosticParams.requireConfig(NAME, config);
     }
 
     /**

@@ -5,7 +5,6 @@ import java.util.Locale;
 import java.util.Map;
 import org.sgdlab.linalg.CountingOperator;
 import org.sgdlab.linalg.Hutchinson;
-import org.sgdlab.tensor.Rng;
 
 /**
  * The Hessian trace {@code tr H = sum_i lambda_i} of the training loss on the sharpness subset (QUANTITIES.md
@@ -89,10 +88,7 @@ public final class HessianTrace implements Diagnostic<HessianTrace.Result> {
     private final Config config;
 
     public HessianTrace(Config config) {
-        if (config == null) {
-            throw new IllegalArgumentException("diagnostics." + NAME + ": config is null");
-        }
-        this.config = config;
+        this.config = DiagnosticParams.requireConfig(NAME, config);
     }
 
     /**
@@ -121,10 +117,9 @@ public final class HessianTrace implements Diagnostic<HessianTrace.Result> {
     @Override
     public Result measure(Probe probe) {
         long t0 = System.nanoTime();
-        Problem problem = probe.problem();
-        var rng = probe.rng(Rng.PROBES, NAME);
-        Subset.Selection sel = config.subset().select(problem.train(), rng);
-        CountingOperator h = CurvatureOperators.hessian(problem, probe.theta(), sel.data());
+        SubsetHessian sh = SubsetHessian.of(probe, NAME, config.subset());
+        Subset.Selection sel = sh.selection();
+        CountingOperator h = sh.h();
         String method = config.method();
         if (method.equals("auto")) {
             method = h.dim() <= Hutchinson.EXACT_MAX_DIM ? "exact" : "hutchinson";
@@ -133,9 +128,10 @@ public final class HessianTrace implements Diagnostic<HessianTrace.Result> {
         if (method.equals("exact")) {
             r = Hutchinson.exact(h);
         } else if (config.probes() > 0) {
-            r = Hutchinson.estimate(h, config.probes(), rng);
+            r = Hutchinson.estimate(h, config.probes(), sh.rng());
         } else {
-            r = Hutchinson.adaptive(h, new Hutchinson.Config(config.minProbes(), config.maxProbes(), config.relTol()), rng);
+            r = Hutchinson.adaptive(h, new Hutchinson.Config(config.minProbes(), config.maxProbes(), config.relTol()),
+                    sh.rng());
         }
         return new Result(r.estimate(), r.standardError(), method, r.probes(), r.converged(), sel.policy(), sel.n(),
                 h.applications(), (System.nanoTime() - t0) * 1e-9);

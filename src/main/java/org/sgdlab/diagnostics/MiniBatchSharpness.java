@@ -102,10 +102,7 @@ public final class MiniBatchSharpness implements Diagnostic<MiniBatchSharpness.R
     private final Config config;
 
     public MiniBatchSharpness(Config config) {
-        if (config == null) {
-            throw new IllegalArgumentException("diagnostics." + NAME + ": config is null");
-        }
-        this.config = config;
+        this.config = DiagnosticParams.requireConfig(NAME, config);
     }
 
     /**

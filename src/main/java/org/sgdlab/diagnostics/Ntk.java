@@ -126,10 +126,7 @@ public final class Ntk implements Diagnostic<Ntk.Result> {
     private List<Tensor> published = List.of();
 
     public Ntk(Config config) {
-        if (config == null) {
-            throw new IllegalArgumentException("diagnostics.ntk: config is null");
-        }
-        this.config = config;
+        this.config = DiagnosticParams.requireConfig("ntk", config);
     }
 
     /** With the defaults of {@link Config#defaults()}. */

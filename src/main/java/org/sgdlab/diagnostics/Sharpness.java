@@ -142,11 +142,8 @@ public final class Sharpness implements Diagnostic<Sharpness.Result> {
         if (name == null || name.isBlank()) {
             throw new IllegalArgumentException("diagnostics.sharpness: name must be non-blank");
         }
-        if (config == null) {
-            throw new IllegalArgumentException("diagnostics." + name + ": config is null");
-        }
         this.name = name;
-        this.config = config;
+        this.config = DiagnosticParams.requireConfig(name, config);
     }
 
     /**
@@ -176,9 +173,9 @@ public final class Sharpness implements Diagnostic<Sharpness.Result> {
     @Override
     public Result measure(Probe probe) {
         long t0 = System.nanoTime();
-        Problem problem = probe.problem();
-        Subset.Selection sel = config.subset().select(problem.train(), probe.rng(Rng.PROBES, name));
-        CountingOperator h = CurvatureOperators.hessian(problem, probe.theta(), sel.data());
+        SubsetHessian sh = SubsetHessian.of(probe, name, config.subset());
+        Subset.Selection sel = sh.selection();
+        CountingOperator h = sh.h();
         int p = h.dim();
         if (config.k() > p) {
             throw new IllegalArgumentException("diagnostics." + name + ".k = " + config.k()

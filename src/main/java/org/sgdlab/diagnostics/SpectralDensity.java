@@ -5,7 +5,6 @@ import java.util.Locale;
 import java.util.Map;
 import org.sgdlab.linalg.CountingOperator;
 import org.sgdlab.linalg.Slq;
-import org.sgdlab.tensor.Rng;
 
 /**
  * The Hessian eigenvalue density by stochastic Lanczos quadrature (QUANTITIES.md Q8.2; Ubaru, Chen &amp; Saad,
@@ -86,10 +85,7 @@ public final class SpectralDensity implements Diagnostic<SpectralDensity.Result>
     private final Config config;
 
     public SpectralDensity(Config config) {
-        if (config == null) {
-            throw new IllegalArgumentException("diagnostics." + NAME + ": config is null");
-        }
-        this.config = config;
+        this.config = DiagnosticParams.requireConfig(NAME, config);
     }
 
     /**
@@ -117,12 +113,11 @@ public final class SpectralDensity implements Diagnostic<SpectralDensity.Result>
     @Override
     public Result measure(Probe probe) {
         long t0 = System.nanoTime();
-        Problem problem = probe.problem();
-        var rng = probe.rng(Rng.PROBES, NAME);
-        Subset.Selection sel = config.subset().select(problem.train(), rng);
-        CountingOperator h = CurvatureOperators.hessian(problem, probe.theta(), sel.data());
+        SubsetHessian sh = SubsetHessian.of(probe, NAME, config.subset());
+        Subset.Selection sel = sh.selection();
+        CountingOperator h = sh.h();
         Slq.Result r = Slq.density(h, new Slq.Config(config.probes(), config.steps(), config.sigmaFraction(),
-                config.gridPoints()), rng);
+                config.gridPoints()), sh.rng());
         int nv = r.quadratures().size();
         double[][] nodes = new double[nv][];
         double[][] weights = new double[nv][];

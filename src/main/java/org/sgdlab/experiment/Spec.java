@@ -19,6 +19,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
 import org.sgdlab.data.BatchSampler;
 import org.sgdlab.data.DataSources;
 import org.sgdlab.data.Samplers;
@@ -183,17 +185,8 @@ public final class Spec {
         if (data != null) {
             String dname = r.string(data, "data", "name", null);
             long dseed = r.integer(data, "data", "seed", seed, 0, Long.MAX_VALUE);
-            if (dname == null) {
-                r.err("data.name: missing; known: " + String.join(", ", DataSources.NAMES));
-            } else if (!DataSources.NAMES.contains(dname)) {
-                r.err("data.name: '" + dname + "' is not one of " + DataSources.NAMES);
-            } else {
-                try {
-                    source = DataSources.create(dname, params(data, Set.of("name", "seed")), dseed);
-                } catch (RuntimeException e) {
-                    r.err("data: " + message(e));
-                }
-            }
+            source = r.named("data", dname, DataSources.NAMES,
+                    () -> DataSources.create(dname, params(data, Set.of("name", "seed")), dseed));
         }
 
         // model
@@ -201,17 +194,8 @@ public final class Spec {
         Model model = null;
         if (modelNode != null) {
             String mname = r.string(modelNode, "model", "name", null);
-            if (mname == null) {
-                r.err("model.name: missing; known: " + String.join(", ", Models.NAMES));
-            } else if (!Models.NAMES.contains(mname)) {
-                r.err("model.name: '" + mname + "' is not one of " + Models.NAMES);
-            } else {
-                try {
-                    model = Models.create(mname, params(modelNode, Set.of("name")));
-                } catch (RuntimeException e) {
-                    r.err("model: " + message(e));
-                }
-            }
+            model = r.named("model", mname, Models.NAMES,
+                    () -> Models.create(mname, params(modelNode, Set.of("name"))));
         }
 
         // loss
@@ -234,17 +218,8 @@ public final class Spec {
         Optimizer<? extends OptimizerState> opt = null;
         if (optNode != null) {
             String oname = r.string(optNode, "optimizer", "name", null);
-            if (oname == null) {
-                r.err("optimizer.name: missing; known: " + String.join(", ", Optimizers.NAMES));
-            } else if (!Optimizers.NAMES.contains(oname)) {
-                r.err("optimizer.name: '" + oname + "' is not one of " + Optimizers.NAMES);
-            } else {
-                try {
-                    opt = Optimizers.create(oname, params(optNode, Set.of("name")));
-                } catch (RuntimeException e) {
-                    r.err("optimizer: " + message(e));
-                }
-            }
+            opt = r.named("optimizer", oname, Optimizers.NAMES,
+                    () -> Optimizers.create(oname, params(optNode, Set.of("name"))));
         }
 
         // training loop settings
@@ -457,6 +432,26 @@ public final class Spec {
             problems.add(s);
         }
 
+        /**
+         * A registry-built section ({@code data}, {@code model}, {@code optimizer}): its {@code name} must be
+         * one of {@code names}; then {@code create} builds it. Null, with the problem recorded, when the name
+         * is missing or unknown or the registry rejects the settings.
+         */
+        <T> T named(String section, String name, List<String> names, Supplier<T> create) {
+            if (name == null) {
+                err(section + ".name: missing; known: " + String.join(", ", names));
+            } else if (!names.contains(name)) {
+                err(section + ".name: '" + name + "' is not one of " + names);
+            } else {
+                try {
+                    return create.get();
+                } catch (RuntimeException e) {
+                    err(section + ": " + message(e));
+                }
+            }
+            return null;
+        }
+
         private static String p(String path, String key) {
             return path.isEmpty() ? key : path + "." + key;
         }
@@ -488,35 +483,42 @@ public final class Spec {
             });
         }
 
-        String string(ObjectNode node, String path, String key, String dflt) {
+        /**
+         * The value of {@code key} when {@code node} has it and {@code ok} accepts it; otherwise null: when
+         * node is null, after {@code putDefault} when the key is absent or null, or after recording
+         * {@code "path.key: <value> must be <rule>"} when {@code ok} rejects the value.
+         */
+        private JsonNode value(ObjectNode node, String path, String key, Runnable putDefault, Predicate<JsonNode> ok,
+                String rule) {
             if (node == null) {
-                return dflt;
+                return null;
             }
             JsonNode v = node.get(key);
             if (v == null || v.isNull()) {
+                putDefault.run();
+                return null;
+            }
+            if (!ok.test(v)) {
+                err(p(path, key) + ": " + v + " must be " + rule);
+                return null;
+            }
+            return v;
+        }
+
+        String string(ObjectNode node, String path, String key, String dflt) {
+            JsonNode v = value(node, path, key, () -> {
                 if (dflt != null) {
                     node.put(key, dflt);
                 }
-                return dflt;
-            }
-            if (!v.isTextual()) {
-                err(p(path, key) + ": " + v + " must be a string");
-                return dflt;
-            }
-            return v.asText();
+            }, JsonNode::isTextual, "a string");
+            return v == null ? dflt : v.asText();
         }
 
         long integer(ObjectNode node, String path, String key, long dflt, long min, long max) {
-            if (node == null) {
-                return dflt;
-            }
-            JsonNode v = node.get(key);
-            if (v == null || v.isNull()) {
-                node.put(key, dflt);
-                return dflt;
-            }
-            if (!v.isIntegralNumber() && !(v.isNumber() && v.asDouble() == Math.rint(v.asDouble()))) {
-                err(p(path, key) + ": " + v + " must be an integer");
+            JsonNode v = value(node, path, key, () -> node.put(key, dflt),
+                    n -> n.isIntegralNumber() || (n.isNumber() && n.asDouble() == Math.rint(n.asDouble())),
+                    "an integer");
+            if (v == null) {
                 return dflt;
             }
             long x = v.asLong();
@@ -529,16 +531,8 @@ public final class Spec {
         }
 
         double number(ObjectNode node, String path, String key, double dflt, double min, double max) {
-            if (node == null) {
-                return dflt;
-            }
-            JsonNode v = node.get(key);
-            if (v == null || v.isNull()) {
-                node.put(key, dflt);
-                return dflt;
-            }
-            if (!v.isNumber()) {
-                err(p(path, key) + ": " + v + " must be a number");
+            JsonNode v = value(node, path, key, () -> node.put(key, dflt), JsonNode::isNumber, "a number");
+            if (v == null) {
                 return dflt;
             }
             double x = v.asDouble();
@@ -552,35 +546,13 @@ public final class Spec {
 
         /** A number or null (NaN when absent or null). */
         double optNumber(ObjectNode node, String path, String key) {
-            if (node == null) {
-                return Double.NaN;
-            }
-            JsonNode v = node.get(key);
-            if (v == null || v.isNull()) {
-                node.putNull(key);
-                return Double.NaN;
-            }
-            if (!v.isNumber()) {
-                err(p(path, key) + ": " + v + " must be a number or null");
-                return Double.NaN;
-            }
-            return v.asDouble();
+            JsonNode v = value(node, path, key, () -> node.putNull(key), JsonNode::isNumber, "a number or null");
+            return v == null ? Double.NaN : v.asDouble();
         }
 
         boolean bool(ObjectNode node, String path, String key, boolean dflt) {
-            if (node == null) {
-                return dflt;
-            }
-            JsonNode v = node.get(key);
-            if (v == null || v.isNull()) {
-                node.put(key, dflt);
-                return dflt;
-            }
-            if (!v.isBoolean()) {
-                err(p(path, key) + ": " + v + " must be true or false");
-                return dflt;
-            }
-            return v.asBoolean();
+            JsonNode v = value(node, path, key, () -> node.put(key, dflt), JsonNode::isBoolean, "true or false");
+            return v == null ? dflt : v.asBoolean();
         }
 
         long[] longs(ObjectNode node, String path, String key) {

@@ -1,6 +1,5 @@
 package org.sgdlab.optim;
 
-import java.util.Map;
 import org.sgdlab.tensor.Tensor;
 
 /**
@@ -15,24 +14,12 @@ import org.sgdlab.tensor.Tensor;
  * beta = 0, v' = g + 0 * v = g exactly, so the iterates are GD's bit for bit. Threshold
  * (2 + 2 beta)/eta_t (Q3.4; exact for constant eta, a frozen-eta approximation under a schedule, Q3.6).
  */
-final class HeavyBall implements Optimizer<OptimizerState.MomentumBuffer> {
+final class HeavyBall extends MomentumOptimizer<OptimizerState.MomentumBuffer> {
 
     static final String NAME = "heavy-ball";
 
-    private final Schedule schedule;
-    private final double beta;
-
     HeavyBall(Schedule schedule, double beta) {
-        if (schedule == null) {
-            throw new IllegalArgumentException("optimizer '" + NAME + "': schedule is null");
-        }
-        this.schedule = schedule;
-        this.beta = Require.momentum("optimizer '" + NAME + "'", beta);
-    }
-
-    @Override
-    public String name() {
-        return NAME;
+        super(NAME, MOMENTUM_BUFFER, schedule, beta);
     }
 
     @Override
@@ -42,18 +29,8 @@ final class HeavyBall implements Optimizer<OptimizerState.MomentumBuffer> {
     }
 
     @Override
-    public Schedule schedule() {
-        return schedule;
-    }
-
-    @Override
     public Optimizer<OptimizerState.MomentumBuffer> withSchedule(Schedule s) {
         return new HeavyBall(s, beta);
-    }
-
-    @Override
-    public double beta() {
-        return beta;
     }
 
     @Override
@@ -62,28 +39,11 @@ final class HeavyBall implements Optimizer<OptimizerState.MomentumBuffer> {
     }
 
     @Override
-    public OptimizerState.MomentumBuffer init(Tensor theta) {
-        return new OptimizerState.MomentumBuffer(Tensor.zeros(theta.shape()));
-    }
-
-    @Override
     public Update<OptimizerState.MomentumBuffer> update(Tensor grad, OptimizerState.MomentumBuffer state,
             Tensor theta, long step) {
-        Require.sameShape(NAME + ".update", "grad", grad, "theta", theta);
-        Require.sameShape(NAME + ".update", "momentum buffer", state.v(), "theta", theta);
+        checkShapes(grad, state, theta);
         double eta = schedule.lr(step);
         Tensor v = grad.addScaled(state.v(), beta);            // g + beta * v
         return new Update<>(theta.addScaled(v, -eta), new OptimizerState.MomentumBuffer(v));
-    }
-
-    @Override
-    public OptimizerState.MomentumBuffer restore(Map<String, Tensor> tensors, Map<String, Double> scalars) {
-        return new OptimizerState.MomentumBuffer(
-                Require.single(NAME, tensors, scalars, OptimizerState.MomentumBuffer.KEY));
-    }
-
-    @Override
-    public String toString() {
-        return describe();
     }
 }

@@ -1,6 +1,5 @@
 package org.sgdlab.optim;
 
-import java.util.Map;
 import org.sgdlab.tensor.Tensor;
 
 /**
@@ -15,24 +14,12 @@ import org.sgdlab.tensor.Tensor;
  * Threshold (2 + 2 beta)/((1 + 2 beta) eta_t) (Q3.4, evaluated with eta_t as in Q3.6). The look-ahead
  * form has the same characteristic polynomial for constant eta and is not built.
  */
-final class Nesterov implements Optimizer<OptimizerState.MomentumBuffer> {
+final class Nesterov extends MomentumOptimizer<OptimizerState.MomentumBuffer> {
 
     static final String NAME = "nesterov";
 
-    private final Schedule schedule;
-    private final double beta;
-
     Nesterov(Schedule schedule, double beta) {
-        if (schedule == null) {
-            throw new IllegalArgumentException("optimizer '" + NAME + "': schedule is null");
-        }
-        this.schedule = schedule;
-        this.beta = Require.momentum("optimizer '" + NAME + "'", beta);
-    }
-
-    @Override
-    public String name() {
-        return NAME;
+        super(NAME, MOMENTUM_BUFFER, schedule, beta);
     }
 
     @Override
@@ -42,18 +29,8 @@ final class Nesterov implements Optimizer<OptimizerState.MomentumBuffer> {
     }
 
     @Override
-    public Schedule schedule() {
-        return schedule;
-    }
-
-    @Override
     public Optimizer<OptimizerState.MomentumBuffer> withSchedule(Schedule s) {
         return new Nesterov(s, beta);
-    }
-
-    @Override
-    public double beta() {
-        return beta;
     }
 
     @Override
@@ -63,29 +40,12 @@ final class Nesterov implements Optimizer<OptimizerState.MomentumBuffer> {
     }
 
     @Override
-    public OptimizerState.MomentumBuffer init(Tensor theta) {
-        return new OptimizerState.MomentumBuffer(Tensor.zeros(theta.shape()));
-    }
-
-    @Override
     public Update<OptimizerState.MomentumBuffer> update(Tensor grad, OptimizerState.MomentumBuffer state,
             Tensor theta, long step) {
-        Require.sameShape(NAME + ".update", "grad", grad, "theta", theta);
-        Require.sameShape(NAME + ".update", "momentum buffer", state.v(), "theta", theta);
+        checkShapes(grad, state, theta);
         double eta = schedule.lr(step);
         Tensor v = grad.addScaled(state.v(), beta);            // g + beta * v
         Tensor d = grad.addScaled(v, beta);                    // g + beta * v'
         return new Update<>(theta.addScaled(d, -eta), new OptimizerState.MomentumBuffer(v));
-    }
-
-    @Override
-    public OptimizerState.MomentumBuffer restore(Map<String, Tensor> tensors, Map<String, Double> scalars) {
-        return new OptimizerState.MomentumBuffer(
-                Require.single(NAME, tensors, scalars, OptimizerState.MomentumBuffer.KEY));
-    }
-
-    @Override
-    public String toString() {
-        return describe();
     }
 }

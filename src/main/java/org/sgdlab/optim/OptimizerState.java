@@ -42,9 +42,7 @@ public interface OptimizerState {
         public static final String KEY = "momentum_buffer";
 
         public MomentumBuffer {
-            if (v == null) {
-                throw new IllegalArgumentException("momentum buffer: tensor is null");
-            }
+            Require.tensor("momentum buffer", v);
         }
 
         @Override
@@ -66,9 +64,7 @@ public interface OptimizerState {
         public static final String KEY = "displacement";
 
         public Displacement {
-            if (v == null) {
-                throw new IllegalArgumentException("polyak displacement: tensor is null");
-            }
+            Require.tensor("polyak displacement", v);
         }
 
         @Override

@@ -1,6 +1,5 @@
 package org.sgdlab.optim;
 
-import java.util.Map;
 import org.sgdlab.tensor.Tensor;
 
 /**
@@ -18,24 +17,12 @@ import org.sgdlab.tensor.Tensor;
  * theta - eta_t * g equals GD's theta + (-eta_t) * g bit for bit. Coincides with {@code heavy-ball}
  * (to rounding) for constant eta and differs under warmup or decay. Threshold (2 + 2 beta)/eta_t.
  */
-final class Polyak implements Optimizer<OptimizerState.Displacement> {
+final class Polyak extends MomentumOptimizer<OptimizerState.Displacement> {
 
     static final String NAME = "polyak";
 
-    private final Schedule schedule;
-    private final double beta;
-
     Polyak(Schedule schedule, double beta) {
-        if (schedule == null) {
-            throw new IllegalArgumentException("optimizer '" + NAME + "': schedule is null");
-        }
-        this.schedule = schedule;
-        this.beta = Require.momentum("optimizer '" + NAME + "'", beta);
-    }
-
-    @Override
-    public String name() {
-        return NAME;
+        super(NAME, DISPLACEMENT, schedule, beta);
     }
 
     @Override
@@ -46,18 +33,8 @@ final class Polyak implements Optimizer<OptimizerState.Displacement> {
     }
 
     @Override
-    public Schedule schedule() {
-        return schedule;
-    }
-
-    @Override
     public Optimizer<OptimizerState.Displacement> withSchedule(Schedule s) {
         return new Polyak(s, beta);
-    }
-
-    @Override
-    public double beta() {
-        return beta;
     }
 
     @Override
@@ -66,28 +43,11 @@ final class Polyak implements Optimizer<OptimizerState.Displacement> {
     }
 
     @Override
-    public OptimizerState.Displacement init(Tensor theta) {
-        return new OptimizerState.Displacement(Tensor.zeros(theta.shape()));
-    }
-
-    @Override
     public Update<OptimizerState.Displacement> update(Tensor grad, OptimizerState.Displacement state,
             Tensor theta, long step) {
-        Require.sameShape(NAME + ".update", "grad", grad, "theta", theta);
-        Require.sameShape(NAME + ".update", "displacement", state.v(), "theta", theta);
+        checkShapes(grad, state, theta);
         double eta = schedule.lr(step);
         Tensor v = grad.mul(eta).addScaled(state.v(), beta);   // eta * g + beta * v
         return new Update<>(theta.sub(v), new OptimizerState.Displacement(v));
-    }
-
-    @Override
-    public OptimizerState.Displacement restore(Map<String, Tensor> tensors, Map<String, Double> scalars) {
-        return new OptimizerState.Displacement(
-                Require.single(NAME, tensors, scalars, OptimizerState.Displacement.KEY));
-    }
-
-    @Override
-    public String toString() {
-        return describe();
     }
 }

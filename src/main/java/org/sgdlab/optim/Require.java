@@ -70,6 +70,14 @@ final class Require {
         }
     }
 
+    /** The tensor of a single-tensor state record, which must not be null ({@code owner: tensor is null}). */
+    static Tensor tensor(String owner, Tensor v) {
+        if (v == null) {
+            throw new IllegalArgumentException(owner + ": tensor is null");
+        }
+        return v;
+    }
+
     /** The one tensor of a single-tensor state, checking that the export holds exactly that key and no scalar. */
     static Tensor single(String owner, Map<String, Tensor> tensors, Map<String, Double> scalars, String key) {
         if (tensors == null || tensors.size() != 1 || !tensors.containsKey(key) || tensors.get(key) == null) {

@@ -5,6 +5,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.function.Function;
 import org.sgdlab.data.BatchSampler;
 import org.sgdlab.data.Samplers;
 import org.sgdlab.diagnostics.Problem;
@@ -58,6 +60,15 @@ final class SparseFeaturesBisection {
     static final int MAX_BRACKET = 60;
 
     private SparseFeaturesBisection() {
+    }
+
+    /** The bisection of every seed, {@code bisect(seed)}, run by {@link StudyContext#parallel}; in seed order. */
+    static <S> List<Outcome> perSeed(StudyContext ctx, List<S> seeds, Function<S, Outcome> bisect) {
+        List<Callable<Outcome>> jobs = new ArrayList<>();
+        for (S s : seeds) {
+            jobs.add(() -> bisect.apply(s));
+        }
+        return ctx.parallel(jobs);
     }
 
     /** The outcome of one probe run at constant eta. */

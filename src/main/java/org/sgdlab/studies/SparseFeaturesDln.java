@@ -160,15 +160,13 @@ final class SparseFeaturesDln {
     static List<Sf1Seed> sf1(StudyContext ctx, StudyResult out, Map<String, Object> etaCrits) {
         int seeds = ctx.seedCount(8);
         long n = 10_001;
-        List<Callable<Object[]>> bis = new ArrayList<>();
         List<Seed> ss = new ArrayList<>();
         for (int i = 0; i < seeds; i++) {
             Seed s = seed(ctx, "SF1", i, 20, 30, 3);
             ss.add(s);
-            bis.add(() -> new Object[] {bisect(s, false, 2000, 0.8)});
         }
-        List<SparseFeaturesBisection.Outcome> bo = ctx.parallel(bis).stream()
-                .map(o -> (SparseFeaturesBisection.Outcome) o[0]).toList();
+        List<SparseFeaturesBisection.Outcome> bo = SparseFeaturesBisection.perSeed(ctx, ss,
+                s -> bisect(s, false, 2000, 0.8));
         List<Callable<SparseFeaturesRun>> jobs = new ArrayList<>();
         for (int i = 0; i < seeds; i++) {
             Seed s = ss.get(i);
@@ -421,15 +419,13 @@ final class SparseFeaturesDln {
     /** SF2 (§7.2): n = 80, d = 200, r = 20, N = 1e5 + 1, K = 5000. */
     static List<Sf2Seed> sf2(StudyContext ctx, StudyResult out, Map<String, Object> etaCrits, int seeds, double[] fs) {
         long n = 100_001;
-        List<Callable<Object[]>> bis = new ArrayList<>();
         List<Seed> ss = new ArrayList<>();
         for (int i = 0; i < seeds; i++) {
             Seed s = seed(ctx, "SF2", i, 80, 200, 20);
             ss.add(s);
-            bis.add(() -> new Object[] {bisect(s, false, 5000, 0.8)});
         }
-        List<SparseFeaturesBisection.Outcome> bo = ctx.parallel(bis).stream()
-                .map(o -> (SparseFeaturesBisection.Outcome) o[0]).toList();
+        List<SparseFeaturesBisection.Outcome> bo = SparseFeaturesBisection.perSeed(ctx, ss,
+                s -> bisect(s, false, 5000, 0.8));
         List<Callable<SparseFeaturesRun>> jobs = new ArrayList<>();
         for (int i = 0; i < seeds; i++) {
             Seed s = ss.get(i);

@@ -471,16 +471,14 @@ final class SparseFeaturesRelu {
     static List<SparseFeaturesRun> sf6(StudyContext ctx, StudyResult out, Map<String, Object> etaCrits) {
         int seeds = ctx.seedCount(8);
         List<Seed> ss = new ArrayList<>();
-        List<Callable<Object[]>> bis = new ArrayList<>();
         for (int i = 0; i < seeds; i++) {
             long dataSeed = ctx.pick(i, "SF6", "seed");
             Synthetic.Task t = Synthetic.sf6(15, 1000, Rng.stream(dataSeed, Rng.DATA));
             Seed s = seed(ctx, "SF6", i, sf6Model(), t.train(), t.test());
             ss.add(s);
-            bis.add(() -> new Object[] {bisect(s, 1, 2000, 0.8)});
         }
-        List<SparseFeaturesBisection.Outcome> bo = ctx.parallel(bis).stream()
-                .map(o -> (SparseFeaturesBisection.Outcome) o[0]).toList();
+        List<SparseFeaturesBisection.Outcome> bo = SparseFeaturesBisection.perSeed(ctx, ss,
+                s -> bisect(s, 1, 2000, 0.8));
         Map<String, Object> ecMap = new LinkedHashMap<>();
         List<Callable<SparseFeaturesRun>> jobs = new ArrayList<>();
         for (int i = 0; i < seeds; i++) {
@@ -591,16 +589,14 @@ final class SparseFeaturesRelu {
     static List<Sf7Seed> sf7(StudyContext ctx, StudyResult out, Map<String, Object> etaCrits) {
         int seeds = ctx.seedCount(3);
         List<Seed> ss = new ArrayList<>();
-        List<Callable<Object[]>> bis = new ArrayList<>();
         for (int i = 0; i < seeds; i++) {
             long dataSeed = ctx.pick(i, "SF7", "seed");
             Synthetic.Task t = Synthetic.sf7(500, 1000, Rng.stream(dataSeed, Rng.DATA));
             Seed s = seed(ctx, "SF7", i, sf7Model(), t.train(), t.test());
             ss.add(s);
-            bis.add(() -> new Object[] {bisect(s, 8, 2000, SF7_NUS)});
         }
-        List<SparseFeaturesBisection.Outcome> bo = ctx.parallel(bis).stream()
-                .map(o -> (SparseFeaturesBisection.Outcome) o[0]).toList();
+        List<SparseFeaturesBisection.Outcome> bo = SparseFeaturesBisection.perSeed(ctx, ss,
+                s -> bisect(s, 8, 2000, SF7_NUS));
         Map<String, Object> ecMap = new LinkedHashMap<>();
         List<Callable<SparseFeaturesRun>> jobs = new ArrayList<>();
         for (int i = 0; i < seeds; i++) {
