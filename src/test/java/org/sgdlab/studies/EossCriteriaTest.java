@@ -390,4 +390,37 @@ class EossCriteriaTest {
         assertEquals("1200", EossReport.g(1200.0));
         assertEquals("NaN", EossReport.g(Double.NaN));
     }
+
+    /** A fabricated short run (R-0.2-8s) with BS = 2 at steps 0, 100, ... and the given SE per measurement. */
+    private static EossRun fakeShortSe(int draws, double... se) {
+        EossSetup.RunSpec spec = EossSetup.shortRuns().get(6);
+        double thr = 10;
+        MetricsLog log = new MetricsLog();
+        for (int i = 0; i < se.length; i++) {
+            log.diagnostic(BatchSharpness.NAME, 100L * i, new BatchSharpness.Result(2.0, se[i], draws, 0, 2.0, se[i],
+                    true, "fixed", 8, thr, 0.2, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, 0, false,
+                    Double.NaN, Double.NaN, Double.NaN, 64, 0, 0), "schedule");
+        }
+        log.finished(new RunResult(Status.COMPLETED, 100L * se.length, "max_steps", Tensor.zeros(1), Map.of(),
+                List.of()));
+        return new EossRun(spec, 0.2, thr, 0, log, 1.0);
+    }
+
+    @Test
+    void b5PrecisionCountsEveryM64MeasurementAboveFivePercent() {
+        // SE/BS = se / 2: 0.02, 0.1 (over), 0.05 (on the bound: passes), 0.051 (over)
+        EossVerdicts.Check c = EossVerdicts.b5Precision(List.of(fakeShortSe(64, 0.04, 0.2, 0.1, 0.102),
+                fakeShortSe(128, 1.0)));                       // M = 128 (end of long runs) is not B5's
+        assertFalse(c.pass());
+        assertEquals(4, c.measured().get("m64_measurements"));
+        assertEquals(2, c.measured().get("m64_over_0.05"));
+        assertEquals(0.1, (double) c.measured().get("max_se_over_bs"), 1e-12);
+        assertEquals("R-0.2-8s@100", c.measured().get("max_at"));
+        assertEquals("R-0.2-8s@100, R-0.2-8s@300", c.measured().get("over_0.05_at"));
+        EossVerdicts.Check ok = EossVerdicts.b5Precision(List.of(fakeShortSe(64, 0.04, 0.1)));
+        assertTrue(ok.pass());
+        assertEquals(0, ok.measured().get("m64_over_0.05"));
+        assertFalse(ok.measured().containsKey("over_0.05_at"));
+        assertFalse(EossVerdicts.b5Precision(List.of()).pass());     // no measurement: nothing shown
+    }
 }
