@@ -119,14 +119,13 @@ public final class EosStudy implements Study {
     }
 
     /**
-     * Measured once (base seed 0, digits, jobs = 2): 1179 s of study wall time, 817 s user CPU, on the 2-core machine
-     * shared with other jobs (load 2-8). The critical path is the RK4 gradient flow (13,925 steps to tau = 800, four
-     * gradients each; 1088 s there), which runs beside E-0.2, M-hb, M-nes, ce and E-0.1; a quiet machine should be
-     * somewhat faster.
+     * Measured (base seed 0, digits, jobs = 2) on the quiet 2-core machine on 2026-11-22: 464 s of study wall time,
+     * 868 s CPU. The critical path is the RK4 gradient flow (13,925 steps to tau = 800, four gradients each; 385 s),
+     * which runs beside E-0.2, M-hb, M-nes, ce and E-0.1. Under a load of 2-8 the same variant took 1179 s.
      */
     @Override
     public String fullRuntime() {
-        return "~20 min (measured at load 2-8)";
+        return "~8 min";
     }
 
     @Override

@@ -130,9 +130,29 @@ public final class StudyRunner {
             if (sb.length() > 0) {
                 sb.append(", ");
             }
-            sb.append(k).append('=').append(val instanceof Double d ? String.format(Locale.ROOT, "%.4g", d) : val);
+            sb.append(k).append('=').append(value(val));
         });
         return sb.toString();
+    }
+
+    /** A measured value for the console: doubles to 4 significant digits, also inside lists and maps. */
+    static String value(Object val) {
+        if (val instanceof Double d) {
+            return String.format(Locale.ROOT, "%.4g", d);
+        }
+        if (val instanceof Map<?, ?> m) {
+            StringBuilder sb = new StringBuilder("{");
+            m.forEach((k, v) -> sb.append(sb.length() > 1 ? ", " : "").append(k).append('=').append(value(v)));
+            return sb.append('}').toString();
+        }
+        if (val instanceof List<?> l) {
+            StringBuilder sb = new StringBuilder("[");
+            for (Object v : l) {
+                sb.append(sb.length() > 1 ? ", " : "").append(value(v));
+            }
+            return sb.append(']').toString();
+        }
+        return String.valueOf(val);
     }
 
     private static String shorten(String s, int n) {
