@@ -57,33 +57,16 @@ Figures (full variant, base seed 0: 1022 M = 64 measurements, 3 above 0.05, all 
 Conclusion: a calibration question (M = 64 gives SE/BS ~ 6-7 % in expectation early in R-0.2-8s), not a bug.
 """
 import argparse
-import gzip
 import json
 import os
 import sys
 
 import numpy as np
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-DIGITS = [os.path.join(HERE, "../../src/main/resources/org/sgdlab/data/digits.csv.gz"),
-          "/usr/lib/python3/dist-packages/sklearn/datasets/data/digits.csv.gz"]
+from eos_gd import load_digits  # the same digits-1000 standardisation (eos §1.1), shared with the GD oracle
+
 SIZES = [(64, 128), (128, 128), (128, 10)]
 ETA, B, SCALE, STEPS, M = 0.2, 8, 0.2, 8000, 64
-
-
-def load_digits():
-    for p in DIGITS:
-        if os.path.exists(p):
-            with gzip.open(p, "rt") as f:
-                rows = [list(map(float, line.split(","))) for line in f if line.strip()]
-            a = np.array(rows[:1000])
-            x, lab = a[:, :64], a[:, 64].astype(int)
-            sd = x.std(0)
-            sd[sd == 0] = 1.0
-            y = np.zeros((1000, 10))
-            y[np.arange(1000), lab] = 1.0
-            return (x - x.mean(0)) / sd, y
-    sys.exit("digits.csv.gz not found in " + str(DIGITS))
 
 
 def unpack(theta):
