@@ -59,7 +59,6 @@ Conclusion: a calibration question (M = 64 gives SE/BS ~ 6-7 % in expectation ea
 import argparse
 import json
 import os
-import sys
 
 import numpy as np
 
