@@ -27,6 +27,11 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--jobs", defaultValue = "2", description = "Independent runs executed at once (default 2).")
     int jobs;
 
+    /** What a FAIL means and where its evidence is. */
+    static final String FAILED_HINT = "A study FAILs when one of its gates misses the criterion of STUDIES.md; its report "
+            + "shows the measured numbers next to the criterion, and docs/decisions.md lists the failures that "
+            + "independent NumPy re-implementations (bench/crosscheck/) reproduce, i.e. calibration questions of the spec.";
+
     @Override
     public Integer call() throws Exception {
         List<StudyRunner.Outcome> outcomes = new ArrayList<>();
@@ -47,9 +52,16 @@ final class DemoCommand implements Callable<Integer> {
                     o.study().claim(), o.passed() ? "PASS" : "FAIL", String.format(Locale.ROOT, "%.0f s", o.seconds())));
         }
         b.section("Studies").table(List.of("study", "paper", "claim", "verdict", "time"), rows);
+        boolean anyFailed = !outcomes.stream().allMatch(StudyRunner.Outcome::passed);
+        if (anyFailed) {
+            b.text(FAILED_HINT);
+        }
         Path index = b.build().write(out);
         System.out.printf(Locale.ROOT, "%ndemo: %d of %d studies pass (%.0f s); index: %s%n",
                 outcomes.stream().filter(StudyRunner.Outcome::passed).count(), outcomes.size(), total, index);
+        if (anyFailed) {
+            System.out.println(FAILED_HINT);
+        }
         return outcomes.stream().allMatch(StudyRunner.Outcome::passed) ? 0 : 1;
     }
 }
