@@ -7,8 +7,6 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SymbolLookup;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
-import java.lang.invoke.MethodType;
-import java.lang.invoke.MutableCallSite;
 import java.nio.file.Path;
 
 /**
@@ -17,15 +15,6 @@ import java.nio.file.Path;
  * Loaded reflectively by {@link BlasLoader}; compiled only when the build JDK is >= 22.
  */
 record FfmBlas(MethodHandle gemm, MethodHandle getThreads, MethodHandle setThreads, String detail) implements Blas {
-
-    // The most recently opened instance (the one BlasLoader keeps) calls dgemm through a static final
-    // invoker of a mutable call site, which the JIT treats as a constant and inlines; a non-constant
-    // handle would go through the generic invoker on every call (measurable on small products).
-    private static final MutableCallSite GEMM_SITE = new MutableCallSite(MethodType.methodType(void.class,
-            int.class, int.class, int.class, int.class, int.class, int.class, double.class, MemorySegment.class,
-            int.class, MemorySegment.class, int.class, double.class, MemorySegment.class, int.class));
-    private static final MethodHandle GEMM = GEMM_SITE.dynamicInvoker();
-    private static volatile FfmBlas active;
 
     private static final int ROW_MAJOR = 101;
     private static final int NO_TRANS = 111;
@@ -61,9 +50,6 @@ record FfmBlas(MethodHandle gemm, MethodHandle getThreads, MethodHandle setThrea
         FfmBlas blas = new FfmBlas(gemm, getThreads, setThreads,
                 "OpenBLAS (" + origin + ") " + config.trim() + ", core " + core + ", " + threads + " threads, " + library);
         blas.selfTest();
-        GEMM_SITE.setTarget(gemm);
-        MutableCallSite.syncAll(new MutableCallSite[] {GEMM_SITE});
-        active = blas;
         return blas;
     }
 
@@ -113,13 +99,8 @@ record FfmBlas(MethodHandle gemm, MethodHandle getThreads, MethodHandle setThrea
             return;
         }
         try {
-            if (this == active) {
-                GEMM.invokeExact(ROW_MAJOR, transA ? TRANS : NO_TRANS, transB ? TRANS : NO_TRANS, m, n, k, alpha,
-                        seg(a, aOff), Math.max(1, lda), seg(b, bOff), Math.max(1, ldb), beta, seg(c, cOff), Math.max(1, ldc));
-            } else {
-                gemm.invokeExact(ROW_MAJOR, transA ? TRANS : NO_TRANS, transB ? TRANS : NO_TRANS, m, n, k, alpha,
-                        seg(a, aOff), Math.max(1, lda), seg(b, bOff), Math.max(1, ldb), beta, seg(c, cOff), Math.max(1, ldc));
-            }
+            gemm.invokeExact(ROW_MAJOR, transA ? TRANS : NO_TRANS, transB ? TRANS : NO_TRANS, m, n, k, alpha,
+                    seg(a, aOff), Math.max(1, lda), seg(b, bOff), Math.max(1, ldb), beta, seg(c, cOff), Math.max(1, ldc));
         } catch (Throwable t) {
             throw new IllegalStateException("cblas_dgemm failed", t);
         }
