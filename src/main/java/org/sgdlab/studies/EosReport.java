@@ -345,7 +345,8 @@ final class EosReport {
         m.put("measurements_e01", w1.length);
         long[] st1 = e01.sharpness().steps();
         long last1 = st1.length > 0 ? st1[st1.length - 1] : -1;
-        m.put("lambda_max_e01_last", last1 >= 0 ? e01.sharpness().at(last1) : Double.NaN);
+        double lastLambda1 = last1 >= 0 ? e01.sharpness().at(last1) : Double.NaN;
+        m.put("lambda_max_e01_last", lastLambda1);
         m.put("lambda_max_e01_last_step", last1);
         boolean pass = t1 >= 0 && t2 >= 0 && t1 > 3 * t2 && med1 >= 0.93 && med1 <= 1.07 && med2 >= 0.93 && med2 <= 1.07;
         verdict("A5", "a smaller eta enters the edge later, and each run then hovers at its own 2/eta", pass, m,
@@ -376,7 +377,7 @@ final class EosReport {
                         + (t1 >= 0 ? "The smaller step enters the edge later (t_EoS " + t1 + " vs " + t2 + ")."
                         : String.format(Locale.ROOT, "E-0.1 does not reach its threshold %s within %d steps (%s_max = %.2f at "
                                 + "step %d); E-0.2 crosses at %d.", EosStudy.num(e01.threshold()), e01.lastStep(), LAMBDA,
-                                last1 >= 0 ? e01.sharpness().at(last1) : Double.NaN, last1, t2))
+                                lastLambda1, last1, t2))
                         + " Verdict: A5 " + label("A5") + "."));
         if (s.digits()) {
             r.text("Seed sensitivity of A5 (digits): the reference E-0.1 crossed at \u2248 2330 of its 3000 steps, so the "
