@@ -18,7 +18,15 @@ import java.util.random.RandomGenerator;
  */
 public final class Tensor {
 
-    private final double[] data;
+    /**
+     * The values in row-major order. Null for a view until a kernel needs its own array (see
+     * {@link #data()}); volatile so that a copy made by one thread is seen whole by others.
+     */
+    private volatile double[] data;
+    /** For a view: the array its values sit in, from {@link #viewOffset} on; null otherwise. */
+    private final double[] viewBase;
+    private final int viewOffset;
+    private final int length;
     private final int[] shape;
     // graph node (all null/empty for an untraced tensor)
     private final Primitive op;
@@ -29,6 +37,9 @@ public final class Tensor {
 
     private Tensor(double[] data, int[] shape, Primitive op, Tensor[] inputs, Object attr) {
         this.data = data;
+        this.viewBase = null;
+        this.viewOffset = 0;
+        this.length = data.length;
         this.shape = shape;
         this.op = op;
         this.inputs = inputs;
@@ -40,13 +51,36 @@ public final class Tensor {
         return new Tensor(data, shape, null, NONE, null);
     }
 
-    private static Tensor make(double[] data, int[] shape, Primitive op, Object attr, Tensor... in) {
+    /** A view: {@code length} values of {@code base} from {@code offset}, not copied until needed. */
+    private Tensor(double[] base, int offset, int length, int[] shape, Primitive op, Tensor[] inputs, Object attr) {
+        this.data = null;
+        this.viewBase = base;
+        this.viewOffset = offset;
+        this.length = length;
+        this.shape = shape;
+        this.op = op;
+        this.inputs = inputs;
+        this.attr = attr;
+    }
+
+    /** The values of {@code src} (sharing its array or its view) under a new shape and graph node. */
+    private static Tensor same(Tensor src, int[] shape, Primitive op, Tensor[] inputs, Object attr) {
+        double[] d = src.data;
+        return d != null ? new Tensor(d, shape, op, inputs, attr)
+                : new Tensor(src.viewBase, src.viewOffset, src.length, shape, op, inputs, attr);
+    }
+
+    private static boolean traced(Tensor... in) {
         for (Tensor t : in) {
             if (t.op != null) {
-                return new Tensor(data, shape, op, in, attr);
+                return true;
             }
         }
-        return new Tensor(data, shape, null, NONE, null);
+        return false;
+    }
+
+    private static Tensor make(double[] data, int[] shape, Primitive op, Object attr, Tensor... in) {
+        return traced(in) ? new Tensor(data, shape, op, in, attr) : new Tensor(data, shape, null, NONE, null);
     }
 
     // ================================================================== construction
@@ -170,26 +204,30 @@ public final class Tensor {
     }
 
     public int size() {
-        return data.length;
+        return length;
     }
 
     /** A copy of the values in row-major order. */
     public double[] toArray() {
-        return data.clone();
+        double[] arr = array();
+        int off = arrayOffset(arr);
+        return Arrays.copyOfRange(arr, off, off + length);
     }
 
     /** Copies the values into {@code dst} at {@code offset}. */
     public void copyTo(double[] dst, int offset) {
-        System.arraycopy(data, 0, dst, offset, data.length);
+        double[] arr = array();
+        System.arraycopy(arr, arrayOffset(arr), dst, offset, length);
     }
 
     /** The only value of a one-element tensor. */
     public double item() {
-        if (data.length != 1) {
-            throw new IllegalStateException("item: tensor of shape " + Shapes.str(shape) + " has " + data.length
+        if (length != 1) {
+            throw new IllegalStateException("item: tensor of shape " + Shapes.str(shape) + " has " + length
                     + " elements, item() needs exactly one; reduce it first (sum, mean)");
         }
-        return data[0];
+        double[] arr = array();
+        return arr[arrayOffset(arr)];
     }
 
     /** The value at a multi-index. */
@@ -205,17 +243,45 @@ public final class Tensor {
             }
             off = off * shape[d] + index[d];
         }
-        return data[off];
+        double[] arr = array();
+        return arr[arrayOffset(arr) + off];
     }
 
     /** Element i of the flat row-major view. */
     public double flat(int i) {
-        return data[i];
+        if (i < 0 || i >= length) {
+            throw new IndexOutOfBoundsException("flat: index " + i + " out of range for " + length + " values");
+        }
+        double[] arr = array();
+        return arr[arrayOffset(arr) + i];
     }
 
-    /** Internal: the backing array (never mutate). */
+    /**
+     * Internal: the backing array (never mutate). A view copies its values into an array of its
+     * own on first use (racing threads may each copy; the copies are equal).
+     */
     double[] data() {
-        return data;
+        double[] d = data;
+        if (d == null) {
+            d = Arrays.copyOfRange(viewBase, viewOffset, viewOffset + length);
+            data = d;
+        }
+        return d;
+    }
+
+    /** The array holding this tensor's values and the index of its first value, without copying a view. */
+    private double[] array() {
+        double[] d = data;
+        return d != null ? d : viewBase;
+    }
+
+    /** True when this tensor reads its values from another tensor's array, at {@link #arrayOffset(double[])}. */
+    boolean isView() {
+        return data == null;
+    }
+
+    private int arrayOffset(double[] array) {
+        return array == viewBase ? viewOffset : 0;
     }
 
     // ------------------------------------------------------------------ graph view (for autodiff)
@@ -244,7 +310,7 @@ public final class Tensor {
 
     /** The same values with no graph (a constant). */
     public Tensor detach() {
-        return op == null ? this : new Tensor(data, shape, null, NONE, null);
+        return op == null ? this : same(this, shape, null, NONE, null);
     }
 
     /**
@@ -253,14 +319,14 @@ public final class Tensor {
      * through; inner backward passes stop at the variable.
      */
     public static Tensor variable(Tensor x) {
-        return new Tensor(x.data, x.shape, Primitive.VAR, x.op != null ? new Tensor[] {x} : NONE, null);
+        return same(x, x.shape, Primitive.VAR, x.op != null ? new Tensor[] {x} : NONE, null);
     }
 
     // ================================================================== elementwise
 
     private Tensor bin(Kernels.Bin k, Primitive p, Object at, Tensor b) {
         int[] os = Shapes.broadcast(k.name().toLowerCase(Locale.ROOT), shape, b.shape);
-        return make(Kernels.binary(k, data, shape, b.data, b.shape, os), os, p, at, this, b);
+        return make(Kernels.binary(k, data(), shape, b.data(), b.shape, os), os, p, at, this, b);
     }
 
     public Tensor add(Tensor b) {
@@ -377,12 +443,12 @@ public final class Tensor {
     /** {@code cond != 0 ? a : b}, elementwise with broadcasting of all three. */
     public static Tensor where(Tensor cond, Tensor a, Tensor b) {
         int[] os = Shapes.broadcast("where", Shapes.broadcast("where", cond.shape, a.shape), b.shape);
-        return make(Kernels.where(cond.data, cond.shape, a.data, a.shape, b.data, b.shape, os), os,
+        return make(Kernels.where(cond.data(), cond.shape, a.data(), a.shape, b.data(), b.shape, os), os,
                 Primitive.WHERE, null, cond, a, b);
     }
 
     private Tensor un(Kernels.Un k, Primitive p) {
-        return make(Kernels.unary(k, data), shape, p, null, this);
+        return make(Kernels.unary(k, data()), shape, p, null, this);
     }
 
     public Tensor neg() {
@@ -436,7 +502,7 @@ public final class Tensor {
     /** {@code this + alpha * x}; one fused pass when neither is traced. */
     public Tensor addScaled(Tensor x, double alpha) {
         if (op == null && x.op == null && Arrays.equals(shape, x.shape)) {
-            return wrap(Kernels.addScaled(data, x.data, alpha), shape);
+            return wrap(Kernels.addScaled(data(), x.data(), alpha), shape);
         }
         return add(x.mul(alpha));
     }
@@ -455,7 +521,7 @@ public final class Tensor {
     public Tensor sum(int[] axes, boolean keepdims) {
         int[] ax = Shapes.axes("sum", axes, shape.length);
         int[] os = Shapes.reducedShape(shape, ax, keepdims);
-        return make(Kernels.reduce(false, data, shape, ax), os, Primitive.SUM, new Attr.Axes(ax, keepdims), this);
+        return make(Kernels.reduce(false, data(), shape, ax), os, Primitive.SUM, new Attr.Axes(ax, keepdims), this);
     }
 
     public Tensor mean() {
@@ -492,7 +558,7 @@ public final class Tensor {
             }
         }
         int[] os = Shapes.reducedShape(shape, ax, keepdims);
-        return make(Kernels.reduce(true, data, shape, ax), os, Primitive.MAX, new Attr.Axes(ax, keepdims), this);
+        return make(Kernels.reduce(true, data(), shape, ax), os, Primitive.MAX, new Attr.Axes(ax, keepdims), this);
     }
 
     public Tensor min(int[] axes, boolean keepdims) {
@@ -502,7 +568,7 @@ public final class Tensor {
     /** {@code log sum exp} over one axis, stabilised by the (constant) maximum. */
     public Tensor logSumExp(int axis, boolean keepdims) {
         int a = Shapes.axis("logSumExp", axis, shape.length);
-        double[] m = Kernels.reduce(true, data, shape, new int[] {a});
+        double[] m = Kernels.reduce(true, data(), shape, new int[] {a});
         for (int i = 0; i < m.length; i++) {
             if (!Double.isFinite(m[i])) {
                 m[i] = 0.0;
@@ -521,10 +587,11 @@ public final class Tensor {
         int m = shape[0];
         int n = shape[1];
         int[] out = new int[m];
+        double[] d = data();
         for (int i = 0; i < m; i++) {
             int best = 0;
             for (int j = 1; j < n; j++) {
-                if (data[i * n + j] > data[i * n + best]) {
+                if (d[i * n + j] > d[i * n + best]) {
                     best = j;
                 }
             }
@@ -547,10 +614,10 @@ public final class Tensor {
 
     /** The value of {@link #dot} (fixed summation order, no graph). */
     public double dotValue(Tensor b) {
-        if (data.length != b.data.length) {
+        if (length != b.length) {
             throw new IllegalArgumentException("dot: sizes differ: " + Shapes.str(shape) + " . " + Shapes.str(b.shape));
         }
-        return Kernels.dot(data, b.data);
+        return Kernels.dot(data(), b.data());
     }
 
     /** Euclidean (Frobenius) norm as a double. */
@@ -578,26 +645,26 @@ public final class Tensor {
             }
         }
         if (infer >= 0) {
-            if (known == 0 || data.length % known != 0) {
+            if (known == 0 || length % known != 0) {
                 throw new IllegalArgumentException("reshape: cannot infer -1 in " + Arrays.toString(newShape)
-                        + " for " + data.length + " elements of shape " + Shapes.str(shape));
+                        + " for " + length + " elements of shape " + Shapes.str(shape));
             }
-            ns[infer] = (int) (data.length / known);
+            ns[infer] = (int) (length / known);
             known *= ns[infer];
         }
-        if (known != data.length) {
-            throw new IllegalArgumentException("reshape: shape " + Shapes.str(shape) + " (" + data.length
+        if (known != length) {
+            throw new IllegalArgumentException("reshape: shape " + Shapes.str(shape) + " (" + length
                     + " elements) cannot become " + Arrays.toString(newShape) + " (" + known + " elements)");
         }
         if (Arrays.equals(ns, shape)) {
             return this;
         }
-        return make(data, ns, Primitive.RESHAPE, ns, this);
+        return traced(this) ? same(this, ns, Primitive.RESHAPE, new Tensor[] {this}, ns) : same(this, ns, null, NONE, null);
     }
 
     /** Rank-1 view of all values. */
     public Tensor flatten() {
-        return reshape(data.length);
+        return reshape(length);
     }
 
     /** Inserts an axis of length 1. */
@@ -652,7 +719,7 @@ public final class Tensor {
         for (int i = 0; i < r; i++) {
             os[i] = shape[p[i]];
         }
-        return make(Kernels.permute(data, shape, p), os, Primitive.PERMUTE, p, this);
+        return make(Kernels.permute(data(), shape, p), os, Primitive.PERMUTE, p, this);
     }
 
     /** Swaps the last two axes (the matrix transpose for rank 2). */
@@ -686,7 +753,7 @@ public final class Tensor {
         if (Arrays.equals(os, shape)) {
             return this;
         }
-        return make(Kernels.broadcastTo(data, shape, os), os.clone(), Primitive.EXPAND, os.clone(), this);
+        return make(Kernels.broadcastTo(data(), shape, os), os.clone(), Primitive.EXPAND, os.clone(), this);
     }
 
     /** Sums broadcast axes away so the result has {@code target} shape (the adjoint of expand). */
@@ -715,7 +782,14 @@ public final class Tensor {
         return s.reshape(target);
     }
 
-    /** {@code this[..., start:stop, ...]} along {@code axis} (step 1). */
+    /**
+     * A contiguous slice holding at least 1/VIEW_FRACTION of its tensor's values is a view (no copy;
+     * matrix products read it in place). Smaller slices are copied, so that a view never keeps much
+     * more memory alive than it shows.
+     */
+    private static final int VIEW_FRACTION = 8;
+
+    /** {@code this[..., start:stop, ...]} along {@code axis} (step 1); a view when contiguous and large. */
     public Tensor slice(int axis, int start, int stop) {
         int a = Shapes.axis("slice", axis, shape.length);
         if (start < 0 || stop > shape[a] || start > stop) {
@@ -735,8 +809,16 @@ public final class Tensor {
         }
         int[] os = shape.clone();
         os[a] = stop - start;
-        double[] o = new double[Shapes.checkedSize("slice", os)];
-        Kernels.copyBlocks(data, shape[a], start, o, os[a], 0, stop - start, outer, inner);
+        int size = Shapes.checkedSize("slice", os);
+        if (outer == 1 && (long) size * VIEW_FRACTION >= length) {
+            double[] arr = array();
+            Attr.Slice at = new Attr.Slice(a, start, stop);
+            Tensor[] in = traced(this) ? new Tensor[] {this} : NONE;
+            return new Tensor(arr, arrayOffset(arr) + start * inner, size, os, in == NONE ? null : Primitive.SLICE,
+                    in, in == NONE ? null : at);
+        }
+        double[] o = new double[size];
+        Kernels.copyBlocks(data(), shape[a], start, o, os[a], 0, stop - start, outer, inner);
         return make(o, os, Primitive.SLICE, new Attr.Slice(a, start, stop), this);
     }
 
@@ -760,7 +842,7 @@ public final class Tensor {
         if (none) {
             return this;
         }
-        return make(Kernels.pad(data, shape, lo, hi, value, os), os, Primitive.PAD,
+        return make(Kernels.pad(data(), shape, lo, hi, value, os), os, Primitive.PAD,
                 new Attr.Pad(lo.clone(), hi.clone(), value), this);
     }
 
@@ -811,7 +893,7 @@ public final class Tensor {
         double[] o = new double[Shapes.checkedSize("concat", os)];
         int off = 0;
         for (Tensor t : parts) {
-            Kernels.copyBlocks(t.data, t.shape[a], 0, o, total, off, t.shape[a], outer, inner);
+            Kernels.copyBlocks(t.data(), t.shape[a], 0, o, total, off, t.shape[a], outer, inner);
             off += t.shape[a];
         }
         return make(o, os, Primitive.CONCAT, a, parts.clone());
@@ -846,7 +928,7 @@ public final class Tensor {
         }
         int[] os = shape.clone();
         os[a] = index.length;
-        return make(Kernels.indexSelect(data, outer, size, inner, index), os, Primitive.INDEX_SELECT,
+        return make(Kernels.indexSelect(data(), outer, size, inner, index), os, Primitive.INDEX_SELECT,
                 new Attr.Index(a, index.clone(), size), this);
     }
 
@@ -876,7 +958,7 @@ public final class Tensor {
         }
         int[] os = shape.clone();
         os[a] = size;
-        return make(Kernels.indexAdd(data, outer, size, inner, index), os, Primitive.INDEX_ADD,
+        return make(Kernels.indexAdd(data(), outer, size, inner, index), os, Primitive.INDEX_ADD,
                 new Attr.Index(a, index.clone(), size), this);
     }
 
@@ -936,11 +1018,15 @@ public final class Tensor {
         int ldb = b.shape[rb - 1];
         Blas blas = Blas.get();
         int nb = (int) Shapes.size(batch);
+        double[] ad = array();
+        int ao = arrayOffset(ad);
+        double[] bd = b.array();
+        int bo = b.arrayOffset(bd);
         if (ra == 2 && rb == 2) {
-            gemm(blas, ta, tb, m, n, k, data, 0, lda, b.data, 0, ldb, c, 0);
+            gemm(blas, ta, tb, m, n, k, ad, ao, lda, bd, bo, ldb, c, 0);
         } else if (rb == 2 && !ta) {
             // fold the batch of the left operand into its rows: one product
-            gemm(blas, false, tb, nb * m, n, k, data, 0, lda, b.data, 0, ldb, c, 0);
+            gemm(blas, false, tb, nb * m, n, k, ad, ao, lda, bd, bo, ldb, c, 0);
         } else {
             int[] sa = Kernels.broadcastStrides(ba, batch);
             int[] sb = Kernels.broadcastStrides(bb, batch);
@@ -954,7 +1040,7 @@ public final class Tensor {
                     oa += idx[d] * sa[d];
                     ob += idx[d] * sb[d];
                 }
-                gemm(blas, ta, tb, m, n, k, data, oa * matA, lda, b.data, ob * matB, ldb, c, i * m * n);
+                gemm(blas, ta, tb, m, n, k, ad, ao + oa * matA, lda, bd, bo + ob * matB, ldb, c, i * m * n);
                 for (int d = batch.length - 1; d >= 0; d--) {
                     if (++idx[d] < batch[d]) {
                         break;
@@ -978,15 +1064,41 @@ public final class Tensor {
         }
     }
 
+    /**
+     * Each output element is {@code sum_p A(i,p) B(p,j)} accumulated from 0 in increasing {@code p},
+     * whatever the loop order. When rows of {@code B} are contiguous ({@code !tb}) the loops run
+     * i, p, j (an axpy per (i, p) that the JIT vectorises); otherwise as dot products over p.
+     */
     private static void smallGemm(boolean ta, boolean tb, int m, int n, int k,
                                   double[] a, int ao, int lda, double[] b, int bo, int ldb, double[] c, int co) {
+        if (!tb) {
+            int as = ta ? 1 : lda;
+            int ap = ta ? lda : 1;
+            for (int i = 0; i < m; i++) {
+                int ci = co + i * n;
+                for (int p = 0; p < k; p++) {
+                    double x = a[ao + i * as + p * ap];
+                    int bp = bo + p * ldb;
+                    for (int j = 0; j < n; j++) {
+                        c[ci + j] += x * b[bp + j];
+                    }
+                }
+            }
+            return;
+        }
         for (int i = 0; i < m; i++) {
             for (int j = 0; j < n; j++) {
                 double s = 0;
-                for (int p = 0; p < k; p++) {
-                    double x = ta ? a[ao + p * lda + i] : a[ao + i * lda + p];
-                    double y = tb ? b[bo + j * ldb + p] : b[bo + p * ldb + j];
-                    s += x * y;
+                int bj = bo + j * ldb;
+                if (ta) {
+                    for (int p = 0; p < k; p++) {
+                        s += a[ao + p * lda + i] * b[bj + p];
+                    }
+                } else {
+                    int ai = ao + i * lda;
+                    for (int p = 0; p < k; p++) {
+                        s += a[ai + p] * b[bj + p];
+                    }
                 }
                 c[co + i * n + j] = s;
             }
@@ -1013,7 +1125,7 @@ public final class Tensor {
                     + (shape[2] + 2 * ph) + "x" + (shape[3] + 2 * pw) + " (input " + Shapes.str(shape) + ")");
         }
         int[] os = {shape[0], w.outH() * w.outW(), shape[1] * kh * kw};
-        return make(Kernels.unfold(data, w), os, Primitive.UNFOLD, w, this);
+        return make(Kernels.unfold(data(), w), os, Primitive.UNFOLD, w, this);
     }
 
     /** col2im, the adjoint of {@link #unfold}: sums {@code [N, L, C*kh*kw]} windows into {@code image}. */
@@ -1023,7 +1135,7 @@ public final class Tensor {
             throw new IllegalArgumentException("fold: expected columns of shape " + Shapes.str(want) + " for image "
                     + Shapes.str(w.image()) + ", got " + Shapes.str(shape));
         }
-        return make(Kernels.fold(data, w), w.image().clone(), Primitive.FOLD, w, this);
+        return make(Kernels.fold(data(), w), w.image().clone(), Primitive.FOLD, w, this);
     }
 
     /**
@@ -1086,16 +1198,16 @@ public final class Tensor {
             sb.append(" (").append(op.name().toLowerCase(Locale.ROOT)).append(")");
         }
         sb.append(' ');
-        int show = Math.min(data.length, 8);
+        int show = Math.min(length, 8);
         sb.append('[');
         for (int i = 0; i < show; i++) {
             if (i > 0) {
                 sb.append(", ");
             }
-            sb.append(String.format(Locale.ROOT, "%.6g", data[i]));
+            sb.append(String.format(Locale.ROOT, "%.6g", data()[i]));
         }
-        if (data.length > show) {
-            sb.append(", ... (").append(data.length).append(" values)");
+        if (length > show) {
+            sb.append(", ... (").append(length).append(" values)");
         }
         return sb.append(']').toString();
     }
