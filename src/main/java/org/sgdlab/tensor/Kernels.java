@@ -264,9 +264,17 @@ final class Kernels {
     static final long MAGIC_BITS = Double.doubleToRawLongBits(MAGIC);
     /** 1/k!, k = 13..0: Taylor polynomial of e^r on |r| <= ln2/2 (truncation below 1e-17). */
     static final double[] EXP_C = {1.6059043836821613e-10, 2.08767569878681e-09, 2.505210838544172e-08, 2.755731922398589e-07, 2.7557319223985893e-06, 2.48015873015873e-05, 0.0001984126984126984, 0.001388888888888889, 0.008333333333333333, 0.041666666666666664, 0.16666666666666666, 0.5, 1.0, 1.0};
-    /** 1/k!, k = 20..1: (e^y - 1)/y as a polynomial in y on |y| <= 1.1 (truncation below 1e-17). */
-    static final double[] EM1_C = {4.110317623312165e-19, 8.22063524662433e-18, 1.5619206968586225e-16, 2.8114572543455206e-15, 4.779477332387385e-14, 7.647163731819816e-13, 1.1470745597729725e-11, 1.6059043836821613e-10, 2.08767569878681e-09, 2.505210838544172e-08, 2.755731922398589e-07, 2.7557319223985893e-06, 2.48015873015873e-05, 0.0001984126984126984, 0.001388888888888889, 0.008333333333333333, 0.041666666666666664, 0.16666666666666666, 0.5, 1.0};
-    /** Below this |x|, tanh uses expm1 (no cancellation); above, 1 - 2/(e^{2|x|} + 1). */
+    /**
+     * tanh x = x + x z R(z)/Q(z), z = x^2, below {@link #TANH_SPLIT}: the 8th convergent of Lambert's
+     * continued fraction tanh x = x/(1 + z/(3 + z/(5 + ...))), a Pade approximant with
+     * P(z) = 1 + 2z/15 + 2z^2/585 + 4z^3/225225, Q(z) = 1 + 7z/15 + z^2/39 + 2z^3/6435 + z^4/2027025 and
+     * R = (P - Q)/z = -(1/3 + z/45 + 2z^2/6825 + z^3/2027025). Its truncation error is below 4e-17 relative
+     * for |x| <= 0.7; evaluated in double it is within 0.77 ulp of tanh on [0, 0.55) (checked against
+     * 60000 points at 40 digits). Coefficients highest power first.
+     */
+    static final double[] TANH_R = {-1.0 / 2027025, -2.0 / 6825, -1.0 / 45, -1.0 / 3};
+    static final double[] TANH_Q = {1.0 / 2027025, 2.0 / 6435, 1.0 / 39, 7.0 / 15, 1.0};
+    /** Below this |x|, tanh uses the Pade approximant (no cancellation); above, 1 - 2/(e^{2|x|} + 1). */
     static final double TANH_SPLIT = 0.55;
 
     /**
@@ -288,20 +296,23 @@ final class Kernels {
         return p * Double.longBitsToDouble((k1 + 1023) << 52) * Double.longBitsToDouble((k2 + 1023) << 52);
     }
 
-    /** tanh: expm1(2|x|)/(expm1(2|x|) + 2) below 0.55, 1 - 2/(e^{2|x|} + 1) above; odd (sign copied from x). */
+    /** tanh: x + x z R(z)/Q(z) below 0.55, 1 - 2/(e^{2|x|} + 1) above; odd (sign copied from x). */
     static double tanh(double x) {
         double ax = Math.abs(x);
-        double y = ax + ax;
         double v;
         if (ax < TANH_SPLIT) {
-            double q = EM1_C[0];
-            for (int i = 1; i < EM1_C.length; i++) {
-                q = q * y + EM1_C[i];
+            double z = ax * ax;
+            double r = TANH_R[0];
+            for (int i = 1; i < TANH_R.length; i++) {
+                r = r * z + TANH_R[i];
             }
-            double em = y * q;
-            v = em / (em + 2.0);
+            double q = TANH_Q[0];
+            for (int i = 1; i < TANH_Q.length; i++) {
+                q = q * z + TANH_Q[i];
+            }
+            v = ax + ax * z * r / q;
         } else {
-            v = 1.0 - 2.0 / (exp(y) + 1.0);
+            v = 1.0 - 2.0 / (exp(ax + ax) + 1.0);
         }
         return Math.copySign(v, x);
     }

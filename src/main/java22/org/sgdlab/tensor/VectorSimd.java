@@ -11,10 +11,9 @@ import jdk.incubator.vector.VectorSpecies;
  * {@code --add-modules jdk.incubator.vector}; the launcher and the tests pass it). Loaded
  * reflectively by {@link Simd}; without the module the scalar loops of {@link Kernels} run.
  *
- * <p>Every output element is computed independently of the others, so results do not depend on the
- * vector width except through the transcendental functions (exp, log, tanh), which use the JDK's
- * vector math library (within 1 ulp of {@code Math}). Arithmetic is plain IEEE (no fused
- * multiply-add), identical to the scalar loops.
+ * <p>Every output element is computed independently of the others by the same IEEE operations as
+ * the scalar loops of {@link Kernels} (no fused multiply-add; exp, tanh and sigmoid are sgdlab's own
+ * polynomials, log is left to the scalar loop), so results do not depend on the vector width.
  *
  * <p>Generated code: one loop per operation and stride pattern, so every lanewise operator is a
  * compile-time constant (what the Vector API needs to be intrinsified).
@@ -576,13 +575,19 @@ final class VectorSimd implements Simd {
         for (int up = lo + S.loopBound(hi - lo); i < up; i += L) {
             DoubleVector x = DoubleVector.fromArray(S, a, i);
             DoubleVector ax = x.abs();
-            DoubleVector y = ax.add(ax);
-            DoubleVector q = DoubleVector.broadcast(S, Kernels.EM1_C[0]);
-            for (int c = 1; c < Kernels.EM1_C.length; c++) {
-                q = q.mul(y).add(Kernels.EM1_C[c]);
+            // below the split: |x| + |x| z R(z)/Q(z)
+            DoubleVector z = ax.mul(ax);
+            DoubleVector r = DoubleVector.broadcast(S, Kernels.TANH_R[0]);
+            for (int c = 1; c < Kernels.TANH_R.length; c++) {
+                r = r.mul(z).add(Kernels.TANH_R[c]);
             }
-            DoubleVector em = y.mul(q);
-            DoubleVector small = em.div(em.add(2.0));
+            DoubleVector q = DoubleVector.broadcast(S, Kernels.TANH_Q[0]);
+            for (int c = 1; c < Kernels.TANH_Q.length; c++) {
+                q = q.mul(z).add(Kernels.TANH_Q[c]);
+            }
+            DoubleVector small = ax.add(ax.mul(z).mul(r).div(q));
+            // above: 1 - 2/(e^{2|x|} + 1)
+            DoubleVector y = ax.add(ax);
             DoubleVector xc_ = y.max(-746.0).min(710.0);
             DoubleVector t_ = xc_.mul(Kernels.LOG2E).add(Kernels.MAGIC);
             DoubleVector k_ = t_.sub(Kernels.MAGIC);
