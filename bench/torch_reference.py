@@ -7,6 +7,10 @@ The same four float64 workloads as org.sgdlab.bench.EngineBench, on the CPU with
   matmul_1024     1024 x 1024 matrix product
   sgd_step_small  one SGD step (loss, gradient, update) of a tanh MLP 50-256-1 on a batch of 10
 Needs Debian's python3-torch with libopenblas0-pthread. Prints a table, or JSON with --json.
+
+--serve: builds the workloads, prints one JSON line {"torch", "threads", "ready"}, then answers each
+stdin line "time ID BUDGET_S MIN_REPEATS WARMUP" with one JSON line {"id", "median_ms", "min_ms", "repeats"}
+until "quit". sgdlab uses it to time both sides in alternating rounds, so that both see the same machine.
 """
 import argparse
 import json
@@ -50,6 +54,7 @@ def main():
     ap.add_argument("--json", action="store_true")
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--serve", action="store_true")
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
     torch.manual_seed(20261121)
@@ -89,9 +94,13 @@ def main():
             for p, gi in zip(sp, g):
                 p.add_(gi, alpha=-0.01)
 
+    workloads = [("mlp_fwd_bwd", fwd_bwd), ("mlp_hvp", hvp), ("matmul_1024", lambda: a @ b),
+                 ("sgd_step_small", sgd_step)]
+    if args.serve:
+        serve(dict(workloads))
+        return
     rows = []
-    for wid, fn in [("mlp_fwd_bwd", fwd_bwd), ("mlp_hvp", hvp), ("matmul_1024", lambda: a @ b),
-                    ("sgd_step_small", sgd_step)]:
+    for wid, fn in workloads:
         med, mn, n = timed(fn, min_rep, budget, warm)
         rows.append({"id": wid, "median_ms": med, "min_ms": mn, "repeats": n})
     out = {"torch": torch.__version__, "threads": torch.get_num_threads(), "workloads": rows}
@@ -102,6 +111,20 @@ def main():
         print(f"PyTorch {out['torch']} ({out['threads']} threads, float64)")
         for r in rows:
             print(f"{r['id']:<16} {r['median_ms']:10.3f} ms")
+
+
+def serve(workloads):
+    print(json.dumps({"torch": torch.__version__, "threads": torch.get_num_threads(), "ready": True}), flush=True)
+    for line in sys.stdin:
+        parts = line.split()
+        if not parts or parts[0] == "quit":
+            break
+        if parts[0] != "time" or len(parts) != 5 or parts[1] not in workloads:
+            print(json.dumps({"error": "expected 'time ID BUDGET_S MIN_REPEATS WARMUP' with ID in "
+                              + ", ".join(workloads) + ", got " + line.strip()}), flush=True)
+            continue
+        med, mn, n = timed(workloads[parts[1]], int(parts[3]), float(parts[2]), int(parts[4]))
+        print(json.dumps({"id": parts[1], "median_ms": med, "min_ms": mn, "repeats": n}), flush=True)
 
 
 if __name__ == "__main__":

@@ -2,8 +2,12 @@ package org.sgdlab.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
 import java.io.PrintStream;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,9 +33,46 @@ public final class EngineReport {
     public static Map<String, Object> run(Options o, PrintStream progress) throws IOException, InterruptedException {
         List<EngineBench.Workload> ws = EngineBench.workloads();
         Map<String, EngineBench.Result> res = new LinkedHashMap<>();
-        for (EngineBench.Workload w : ws) {
-            progress.printf(Locale.ROOT, "timing %-16s ...%n", w.id());
-            res.put(w.id(), EngineBench.time(w, o.quick() ? 3 : 10, o.quick() ? 1.0 : 3.0, o.quick() ? 2 : 5));
+        Map<String, Double> torch = new LinkedHashMap<>();
+        Map<String, Double> ratio = new LinkedHashMap<>();
+        Map<String, List<Double>> ratioRounds = new LinkedHashMap<>();
+        String torchVersion = null;
+        int warmup = o.quick() ? 2 : 5;
+        if (o.compareTorch()) {
+            // alternate sgdlab and PyTorch in rounds on each workload, so both see the same machine
+            // (a shared 2-core VM drifts by tens of percent within a minute)
+            int rounds = o.quick() ? 3 : 7;
+            double budget = o.quick() ? 0.5 : 1.0;
+            int minRepeats = o.quick() ? 2 : 4;
+            progress.println("starting the PyTorch reference (" + o.torchScript() + ") ...");
+            try (TorchServer ts = TorchServer.start(o.torchScript())) {
+                torchVersion = ts.version;
+                for (EngineBench.Workload w : ws) {
+                    progress.printf(Locale.ROOT, "timing %-16s against PyTorch in %d alternating rounds ...%n", w.id(), rounds);
+                    List<EngineBench.Result> mine = new ArrayList<>();
+                    List<Double> theirs = new ArrayList<>();
+                    List<Double> ratios = new ArrayList<>();
+                    // round 0 warms both up (JIT, caches, allocator) and is not counted
+                    EngineBench.time(w, minRepeats, budget, warmup);
+                    ts.time(w.id(), budget, minRepeats, warmup);
+                    for (int k = 0; k < rounds; k++) {
+                        EngineBench.Result m = EngineBench.time(w, minRepeats, budget, 1);
+                        double t = ts.time(w.id(), budget, minRepeats, 1);
+                        mine.add(m);
+                        theirs.add(t);
+                        ratios.add(round(m.medianMs() / t));
+                    }
+                    res.put(w.id(), EngineBench.merge(w, mine));
+                    torch.put(w.id(), median(theirs));
+                    ratio.put(w.id(), median(ratios));
+                    ratioRounds.put(w.id(), ratios);
+                }
+            }
+        } else {
+            for (EngineBench.Workload w : ws) {
+                progress.printf(Locale.ROOT, "timing %-16s ...%n", w.id());
+                res.put(w.id(), EngineBench.time(w, o.quick() ? 3 : 10, o.quick() ? 1.0 : 3.0, warmup));
+            }
         }
         Map<String, Double> heap = new LinkedHashMap<>();
         if (o.memory()) {
@@ -41,16 +82,6 @@ public final class EngineReport {
             for (String id : new String[] {"mlp_fwd_bwd", "mlp_hvp"}) {
                 double mb = MemoryMeter.minHeapMb(id, precision, 8192);
                 heap.put(id, mb < 0 ? Double.NaN : Math.max(0, mb - base));
-            }
-        }
-        Map<String, Double> torch = new LinkedHashMap<>();
-        String torchVersion = null;
-        if (o.compareTorch()) {
-            progress.println("running the PyTorch reference (" + o.torchScript() + ") ...");
-            JsonNode t = runTorch(o.torchScript(), o.quick());
-            torchVersion = t.path("torch").asText();
-            for (JsonNode w : t.path("workloads")) {
-                torch.put(w.path("id").asText(), w.path("median_ms").asDouble());
             }
         }
         double mm = res.get("matmul_1024").gflops();
@@ -69,7 +100,8 @@ public final class EngineReport {
             }
             if (torch.containsKey(r.id())) {
                 row.put("torch_ms", round(torch.get(r.id())));
-                row.put("ratio_vs_torch", round(r.medianMs() / torch.get(r.id())));
+                row.put("ratio_vs_torch", round(ratio.get(r.id())));
+                row.put("ratio_rounds", ratioRounds.get(r.id()));
             }
             rows.add(row);
         }
@@ -82,12 +114,12 @@ public final class EngineReport {
             out.put("torch", torchVersion);
         }
         out.put("workloads", rows);
-        out.put("targets", targets(res, heap, torch));
+        out.put("targets", targets(res, heap, ratio));
         return out;
     }
 
     private static List<Map<String, Object>> targets(Map<String, EngineBench.Result> r, Map<String, Double> heap,
-                                                     Map<String, Double> torch) {
+                                                     Map<String, Double> ratio) {
         List<Map<String, Object>> t = new ArrayList<>();
         double mm = r.get("matmul_1024").gflops();
         target(t, "mlp_fwd_bwd reaches >= 60% of matmul GFLOP/s", r.get("mlp_fwd_bwd").gflops() / mm, ">=", 0.6);
@@ -96,11 +128,10 @@ public final class EngineReport {
         if (heap.size() == 2) {
             target(t, "mlp_hvp peak heap <= 3x mlp_fwd_bwd", heap.get("mlp_hvp") / heap.get("mlp_fwd_bwd"), "<=", 3.0);
         }
-        if (!torch.isEmpty()) {
-            target(t, "mlp_fwd_bwd time / torch <= 0.8", r.get("mlp_fwd_bwd").medianMs() / torch.get("mlp_fwd_bwd"), "<=", 0.8);
-            target(t, "mlp_hvp time / torch <= 0.8", r.get("mlp_hvp").medianMs() / torch.get("mlp_hvp"), "<=", 0.8);
-            target(t, "sgd_step_small time / torch <= 0.3",
-                    r.get("sgd_step_small").medianMs() / torch.get("sgd_step_small"), "<=", 0.3);
+        if (!ratio.isEmpty()) {
+            target(t, "mlp_fwd_bwd time / torch <= 0.8", ratio.get("mlp_fwd_bwd"), "<=", 0.8);
+            target(t, "mlp_hvp time / torch <= 0.8", ratio.get("mlp_hvp"), "<=", 0.8);
+            target(t, "sgd_step_small time / torch <= 0.3", ratio.get("sgd_step_small"), "<=", 0.3);
         }
         return t;
     }
@@ -117,22 +148,88 @@ public final class EngineReport {
         return Double.isFinite(v) ? Math.round(v * 1e4) / 1e4 : v;
     }
 
-    static JsonNode runTorch(Path script, boolean quick) throws IOException, InterruptedException {
-        if (!Files.isRegularFile(script)) {
-            throw new IllegalArgumentException("PyTorch reference script not found at " + script);
+    static double median(List<Double> xs) {
+        double[] v = xs.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        return v.length % 2 == 1 ? v[v.length / 2] : 0.5 * (v[v.length / 2 - 1] + v[v.length / 2]);
+    }
+
+    /**
+     * {@code bench/torch_reference.py --serve} as a child process: one JSON line per timing request,
+     * so that sgdlab and PyTorch can be timed in alternating rounds.
+     */
+    static final class TorchServer implements AutoCloseable {
+        private static final String INSTALL = "it needs Debian's python3-torch with libopenblas0-pthread: "
+                + "sudo apt-get install python3-torch libopenblas0-pthread";
+        private final Process process;
+        private final BufferedReader from;
+        private final Writer to;
+        final String version;
+
+        private TorchServer(Process process, BufferedReader from, Writer to, String version) {
+            this.process = process;
+            this.from = from;
+            this.to = to;
+            this.version = version;
         }
-        String python = Files.isExecutable(Path.of("/usr/bin/python3")) ? "/usr/bin/python3" : "python3";
-        List<String> cmd = new ArrayList<>(List.of(python, script.toString(), "--json"));
-        if (quick) {
-            cmd.add("--quick");
+
+        static TorchServer start(Path script) throws IOException {
+            if (!Files.isRegularFile(script)) {
+                throw new IllegalArgumentException("PyTorch reference script not found at " + script);
+            }
+            String python = Files.isExecutable(Path.of("/usr/bin/python3")) ? "/usr/bin/python3" : "python3";
+            Process p = new ProcessBuilder(python, script.toString(), "--serve")
+                    .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            BufferedReader from = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+            Writer to = new OutputStreamWriter(p.getOutputStream(), StandardCharsets.UTF_8);
+            JsonNode hello = readJson(from);
+            if (hello == null || !hello.path("ready").asBoolean()) {
+                p.destroyForcibly();
+                throw new IllegalArgumentException("the PyTorch reference did not start (" + script + "); " + INSTALL);
+            }
+            return new TorchServer(p, from, to, hello.path("torch").asText());
         }
-        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        byte[] out = p.getInputStream().readAllBytes();
-        if (!p.waitFor(30, TimeUnit.MINUTES) || p.exitValue() != 0) {
-            throw new IllegalArgumentException("the PyTorch reference failed (exit " + p.exitValue() + "); it needs "
-                    + "Debian's python3-torch with libopenblas0-pthread: sudo apt-get install python3-torch libopenblas0-pthread");
+
+        /** PyTorch's median time of workload {@code id} in ms. */
+        double time(String id, double budgetSeconds, int minRepeats, int warmup) throws IOException {
+            to.write(String.format(Locale.ROOT, "time %s %s %d %d%n", id, budgetSeconds, minRepeats, warmup));
+            to.flush();
+            JsonNode r = readJson(from);
+            if (r == null || !r.has("median_ms")) {
+                throw new IllegalStateException("the PyTorch reference failed on " + id + ": "
+                        + (r == null ? "it exited (exit " + exitCode() + ")" : r.path("error").asText()));
+            }
+            return r.path("median_ms").asDouble();
         }
-        return new ObjectMapper().readTree(new String(out, StandardCharsets.UTF_8));
+
+        private String exitCode() {
+            try {
+                return process.waitFor(5, TimeUnit.SECONDS) ? String.valueOf(process.exitValue()) : "none yet";
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return "unknown";
+            }
+        }
+
+        private static JsonNode readJson(BufferedReader r) throws IOException {
+            String line = r.readLine();
+            return line == null ? null : new ObjectMapper().readTree(line);
+        }
+
+        @Override
+        public void close() {
+            try {
+                to.write("quit\n");
+                to.flush();
+                if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
+                }
+            } catch (IOException e) {
+                process.destroyForcibly();
+            } catch (InterruptedException e) {
+                process.destroyForcibly();
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     /** A plain-text table of the result. */

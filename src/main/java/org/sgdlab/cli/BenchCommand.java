@@ -40,8 +40,8 @@ final class BenchCommand implements Callable<Integer> {
         @Option(names = "--no-memory", description = "Skip the peak-heap measurement.")
         boolean noMemory;
 
-        @Option(names = "--compare-torch", description = "Also run bench/torch_reference.py (PyTorch, CPU, float64, "
-                + "2 threads) and print sgdlab / PyTorch time ratios.")
+        @Option(names = "--compare-torch", description = "Time each workload against bench/torch_reference.py (PyTorch, "
+                + "CPU, float64, 2 threads) in alternating rounds and print the median sgdlab / PyTorch time ratio.")
         boolean compareTorch;
 
         @Option(names = "--torch-script", description = "Path of the PyTorch reference (default: bench/torch_reference.py "
