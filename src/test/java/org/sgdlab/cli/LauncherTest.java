@@ -64,7 +64,11 @@ class LauncherTest {
     }
 
     private Out launch(Map<String, String> env, String... args) throws Exception {
-        List<String> cmd = new java.util.ArrayList<>(List.of(bin.resolve("bash").toString(), "sgdlab"));
+        return launchScript("sgdlab", env, args);
+    }
+
+    private Out launchScript(String script, Map<String, String> env, String... args) throws Exception {
+        List<String> cmd = new java.util.ArrayList<>(List.of(bin.resolve("bash").toString(), script));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(false);
         pb.environment().clear();
@@ -104,5 +108,46 @@ class LauncherTest {
         assertEquals(2, o.code(), o.err());
         assertTrue(o.err().contains("SGDLAB_JAVA_HOME=" + tmp + " is not a JDK >= 17"), o.err());
         assertFalse(Files.exists(aptLog));
+    }
+
+    /**
+     * The JVM flags, recorded by a stub JDK on a copy of the launcher whose jar is up to date (so nothing is
+     * built): ParallelGC with a fixed young generation by default; a collector or heap size given in
+     * SGDLAB_JAVA_OPTS replaces them (two collectors would stop the JVM).
+     */
+    @Test
+    void jvmFlagsFixTheYoungGenerationUnlessTheUserChoosesTheHeap() throws Exception {
+        Path root = Files.createDirectories(tmp.resolve("root"));
+        Files.copy(Path.of("sgdlab"), root.resolve("sgdlab"));
+        Path jdk = Files.createDirectories(tmp.resolve("jdk/bin"));
+        Files.writeString(jdk.getParent().resolve("release"), "JAVA_VERSION=\"25.0.1\"\n");
+        Path argsLog = tmp.resolve("java-args.log");
+        for (String tool : List.of("java", "javac")) {
+            Path t = jdk.resolve(tool);
+            Files.writeString(t, "#!" + which("bash") + "\necho \"$*\" > " + argsLog + "\n");
+            assertTrue(t.toFile().setExecutable(true));
+        }
+        Files.createDirectories(root.resolve("target/lib"));
+        Files.writeString(root.resolve("target/sgdlab.jar"), "");
+        Files.writeString(root.resolve("target/.build-jdk"), jdk.getParent().toString() + "\n");
+        String script = root.resolve("sgdlab").toString();
+        Map<String, String> home = Map.of("SGDLAB_JAVA_HOME", jdk.getParent().toString());
+
+        assertEquals(0, launchScript(script, home, "info").code());
+        String args = Files.readString(argsLog);
+        assertTrue(args.contains("-XX:+UseParallelGC") && args.matches("(?s).*-Xmn[0-9]+m .*"), args);
+        assertTrue(args.contains("--add-modules jdk.incubator.vector") && args.contains("org.sgdlab.cli.Main info"), args);
+
+        Map<String, String> serial = new java.util.HashMap<>(home);
+        serial.put("SGDLAB_JAVA_OPTS", "-XX:+UseSerialGC");
+        assertEquals(0, launchScript(script, serial, "info").code());
+        args = Files.readString(argsLog);
+        assertTrue(args.contains("-XX:+UseSerialGC") && !args.contains("ParallelGC") && !args.contains("-Xmn"), args);
+
+        Map<String, String> heap = new java.util.HashMap<>(home);
+        heap.put("SGDLAB_JAVA_OPTS", "-Xmx2g");
+        assertEquals(0, launchScript(script, heap, "info").code());
+        args = Files.readString(argsLog);
+        assertTrue(args.contains("-XX:+UseParallelGC") && args.contains("-Xmx2g") && !args.contains("-Xmn"), args);
     }
 }
