@@ -15,7 +15,8 @@ is what the seed-robustness question needs.
 
 Usage: python3 sparse_sf5.py [--seeds 60] [--first 0]
        python3 sparse_sf5.py --compare DIR   (DIR written by, from the repository root,
-         mvn -q -o test -Dtest=SparseFeaturesSf5ExportTest -Dsgdlab.crosscheck.out=DIR [-Dsgdlab.crosscheck.seed=2])
+         mvn -q -o test-compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt
+         java -cp target/test-classes:target/classes:$(cat target/cp.txt) org.sgdlab.studies.SparseFeaturesSf5Export 0 DIR)
 Prints per seed: layer-2 densities, test MSEs, the ratio test(f=0.5)/test(small), whether layer 2 died entirely
 in any large run; then the 6-seed block medians (the gate SF5c: median over 6 seeds <= 0.7) and the pass rate
 of SF5b/SF5c/SF5d over consecutive 6-seed blocks.
@@ -152,7 +153,7 @@ def unpack_theta(theta):
 
 
 def compare(directory):
-    """Runs the oracle on sgdlab's exported data, theta_0 and batch sequence (SparseFeaturesSf5ExportTest) and
+    """Runs the oracle on sgdlab's exported data, theta_0 and batch sequence (SparseFeaturesSf5Export) and
     prints its test MSE and densities after K updates next to sgdlab's."""
     import csv
     import glob
@@ -198,7 +199,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--seeds", type=int, default=60)
     ap.add_argument("--first", type=int, default=0)
-    ap.add_argument("--compare", metavar="DIR", help="compare with sgdlab's export (SparseFeaturesSf5ExportTest)")
+    ap.add_argument("--compare", metavar="DIR", help="compare with sgdlab's export (SparseFeaturesSf5Export)")
     a = ap.parse_args()
     if a.compare:
         compare(a.compare)
