@@ -59,6 +59,10 @@ final class Rules {
                 () -> g.sumTo(x[0].shape()), () -> g.neg().sumTo(x[1].shape())));
         TABLE.put(Primitive.MUL, (g, y, x, a, need) -> two(need,
                 () -> g.mul(x[1]).sumTo(x[0].shape()), () -> g.mul(x[0]).sumTo(x[1].shape())));
+        // z = a (1 - b^2): da = g (1 - b^2), db = -2 g a b
+        TABLE.put(Primitive.MUL_ONE_MINUS_SQUARE, (g, y, x, a, need) -> two(need,
+                () -> g.mulOneMinusSquare(x[1]).sumTo(x[0].shape()),
+                () -> g.mul(x[0]).mul(x[1]).mul(-2.0).sumTo(x[1].shape())));
         // d(a/b) = da/b - a db/b^2 = da/b - y db/b
         TABLE.put(Primitive.DIV, (g, y, x, a, need) -> two(need,
                 () -> g.div(x[1]).sumTo(x[0].shape()), () -> g.mul(y).div(x[1]).neg().sumTo(x[1].shape())));
@@ -72,7 +76,7 @@ final class Rules {
         TABLE.put(Primitive.NEG, (g, y, x, a, need) -> one(g.neg()));
         TABLE.put(Primitive.EXP, (g, y, x, a, need) -> one(g.mul(y)));
         TABLE.put(Primitive.LOG, (g, y, x, a, need) -> one(g.div(x[0])));
-        TABLE.put(Primitive.TANH, (g, y, x, a, need) -> one(g.mul(Tensor.scalar(1.0).sub(y.square()))));
+        TABLE.put(Primitive.TANH, (g, y, x, a, need) -> one(g.mulOneMinusSquare(y)));
         TABLE.put(Primitive.SIGMOID, (g, y, x, a, need) -> one(g.mul(y.mul(Tensor.scalar(1.0).sub(y)))));
         TABLE.put(Primitive.SQRT, (g, y, x, a, need) -> one(g.div(y.mul(2.0))));
         TABLE.put(Primitive.ABS, (g, y, x, a, need) -> one(g.mul(x[0].detach().sign())));

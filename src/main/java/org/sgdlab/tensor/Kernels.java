@@ -18,7 +18,7 @@ final class Kernels {
 
     private static final Simd SIMD = Simd.INSTANCE;
 
-    enum Bin { ADD, SUB, MUL, DIV, POW, MAX, MIN, GT, GE, LT, LE, EQ, NE }
+    enum Bin { ADD, SUB, MUL, DIV, POW, MAX, MIN, GT, GE, LT, LE, EQ, NE, MUL_1MSQ }
 
     enum Un { NEG, EXP, LOG, TANH, SIGMOID, SQRT, ABS, SIGN, ERF }
 
@@ -166,6 +166,7 @@ final class Kernels {
             case LE: return x <= y ? 1 : 0;
             case EQ: return x == y ? 1 : 0;
             case NE: return x != y ? 1 : 0;
+            case MUL_1MSQ: return x * (1.0 - y * y);
             default: throw new AssertionError(op);
         }
     }
@@ -187,6 +188,12 @@ final class Kernels {
                 case DIV: for (int i = 0; i < n; i++) { o[oo + i] = a[ao + i] / b[bo + i]; } return;
                 case MAX: for (int i = 0; i < n; i++) { o[oo + i] = Math.max(a[ao + i], b[bo + i]); } return;
                 case MIN: for (int i = 0; i < n; i++) { o[oo + i] = Math.min(a[ao + i], b[bo + i]); } return;
+                case MUL_1MSQ:
+                    for (int i = 0; i < n; i++) {
+                        double y = b[bo + i];
+                        o[oo + i] = a[ao + i] * (1.0 - y * y);
+                    }
+                    return;
                 default: for (int i = 0; i < n; i++) { o[oo + i] = apply(op, a[ao + i], b[bo + i]); } return;
             }
         } else if (sa == 1) {

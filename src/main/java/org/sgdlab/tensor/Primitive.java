@@ -12,6 +12,8 @@ public enum Primitive {
     VAR,
     // binary, numpy broadcasting
     ADD, SUB, MUL, DIV, POW, MAXIMUM, MINIMUM,
+    /** {@code a (1 - b^2)} in one pass: tanh's derivative applied to a cotangent. */
+    MUL_ONE_MINUS_SQUARE,
     // unary
     NEG, EXP, LOG, TANH, SIGMOID, SQRT, ABS, SIGN, ERF,
     // selection and comparison (comparisons are piecewise constant: zero gradient)

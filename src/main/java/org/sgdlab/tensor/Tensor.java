@@ -357,6 +357,14 @@ public final class Tensor {
         return bin(Kernels.Bin.DIV, Primitive.DIV, null, b);
     }
 
+    /**
+     * {@code this * (1 - y^2)} elementwise in one pass, with the rounding of the three separate operations
+     * (tanh's derivative applied to a cotangent: {@code g.mulOneMinusSquare(tanh(x))}).
+     */
+    public Tensor mulOneMinusSquare(Tensor y) {
+        return bin(Kernels.Bin.MUL_1MSQ, Primitive.MUL_ONE_MINUS_SQUARE, null, y);
+    }
+
     public Tensor div(double b) {
         return div(scalar(b));
     }

@@ -52,6 +52,8 @@ final class PrimitiveCases {
         c.add(new Case("sub broadcast", x -> b3.apply(x).reshape(3, 1).sub(x.slice(0, 0, 6).reshape(1, 6)), randn(9, 2)));
         c.add(new Case("mul broadcast", x -> a23.apply(x).mul(b3.apply(x)), randn(9, 3)));
         c.add(new Case("mul same", x -> x.mul(x.add(1.0)), randn(5, 4)));
+        c.add(new Case("mulOneMinusSquare broadcast", x -> a23.apply(x).mulOneMinusSquare(b3.apply(x)), randn(9, 30)));
+        c.add(new Case("mulOneMinusSquare same", x -> x.mulOneMinusSquare(x.tanh()), randn(5, 31)));
         c.add(new Case("div", x -> a23.apply(x).div(b3.apply(x)), spread(9, 0.5, 2.5, 5)));
         c.add(new Case("div by const", x -> x.div(Tensor.vector(1.5, -2, 3)), randn(3, 6)));
         c.add(new Case("pow traced base and exponent", x -> a23.apply(x).pow(b3.apply(x)), spread(9, 0.5, 1.7, 7)));
