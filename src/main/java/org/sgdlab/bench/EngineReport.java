@@ -259,8 +259,10 @@ public final class EngineReport {
     public static void print(Map<String, Object> r, PrintStream out) {
         out.printf(Locale.ROOT, "sgdlab engine benchmark (%s; float64; BLAS %s; Java %s)%n", r.get("variant"), r.get("blas_detail"),
                 r.get("java"));
+        out.printf(Locale.ROOT, "medians over %s rounds after a warm-up round; \"of matmul\" and \"vs torch\" are medians of "
+                + "per-round ratios%n", r.get("rounds"));
         if (r.containsKey("torch")) {
-            out.println("PyTorch reference: torch " + r.get("torch") + " (CPU, float64, 2 threads)");
+            out.println("PyTorch reference: torch " + r.get("torch") + " (CPU, float64, 2 threads), timed right after sgdlab in each round");
         }
         out.printf(Locale.ROOT, "%-16s %10s %9s %10s %12s %10s %10s%n", "workload", "median ms", "GFLOP/s", "of matmul",
                 "peak heap MB", "torch ms", "vs torch");
