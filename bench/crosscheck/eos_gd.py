@@ -8,7 +8,8 @@ Full-batch GD. Sharpness: largest algebraic Hessian eigenvalue on all 1000 examp
 finite-difference HVPs (central, eps = 1e-5), as the reference prototype of §0.3.
 
 Modes
-  --compare RUNDIR --theta0 NPZ   replay sgdlab's run (E-0.1 or E-0.2 of `sgdlab study eos --out ...`) from the same
+  --compare RUNDIR --theta0 NPZ [--data-from-npz]
+                                  replay sgdlab's run (E-0.1 or E-0.2 of `sgdlab study eos --out ...`) from the same
                                   theta_0 (exported by EosExport (src/test/java/org/sgdlab/studies)) and compare the loss at every step and the
                                   sharpness at sgdlab's measurement steps (up to --steps).
   --sweep K                       K fresh NumPy initialisations (seeds --first..): lambda_max(0), A1's dip statistic
@@ -102,11 +103,18 @@ def sharpness(theta, x, y, v0=None, eps=1e-5):
     return float(vals[0]), vecs[:, 0]
 
 
-def compare(rundir, theta0_npz, steps):
+def compare(rundir, theta0_npz, steps, data_from_npz=False):
     z = np.load(theta0_npz)
-    x, y = load_digits()
-    print("data: max |x_numpy - x_sgdlab| = %.2e, max |y - y_sgdlab| = %.2e" % (np.abs(x - z["x"]).max(),
-                                                                              np.abs(y - z["y"]).max()))
+    if data_from_npz:
+        # other data (fashion-mnist): sgdlab's exported inputs and targets; the network's widths follow them
+        x, y = z["x"], z["y"]
+        SIZES[0] = (x.shape[1], SIZES[0][1])
+        SIZES[-1] = (SIZES[-1][0], y.shape[1])
+        print("data: sgdlab's export, %d x %d inputs, %d outputs" % (x.shape[0], x.shape[1], y.shape[1]))
+    else:
+        x, y = load_digits()
+        print("data: max |x_numpy - x_sgdlab| = %.2e, max |y - y_sgdlab| = %.2e" % (np.abs(x - z["x"]).max(),
+                                                                                  np.abs(y - z["y"]).max()))
     rows = list(csv.DictReader(open(os.path.join(rundir, "metrics.csv"))))
     lr = float(rows[0]["lr"])
     sg_loss = {int(r["step"]): float(r["train_loss"]) for r in rows if r["train_loss"]}
@@ -174,13 +182,15 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--compare", metavar="RUNDIR")
     ap.add_argument("--theta0", metavar="NPZ")
+    ap.add_argument("--data-from-npz", action="store_true",
+                    help="with --compare: train on the x, y of the export (e.g. --data fashion-mnist) instead of digits")
     ap.add_argument("--steps", type=int, default=200)
     ap.add_argument("--sweep", type=int, default=0)
     ap.add_argument("--first", type=int, default=0)
     ap.add_argument("--e01-steps", type=int, default=3000)
     a = ap.parse_args()
     if a.compare:
-        compare(a.compare, a.theta0, a.steps)
+        compare(a.compare, a.theta0, a.steps, a.data_from_npz)
     if a.sweep:
         sweep(a.sweep, a.first, a.e01_steps)
 

@@ -11,10 +11,11 @@ import org.sgdlab.tensor.Tensor;
  * Export for the independent NumPy oracle {@code bench/crosscheck/eos_gd.py} (a tool in the test tree for
  * package access, not a test): the study's own setup ({@link EosSetup#create}, digits) written as
  * {@code eos_seed<S>.npz} with the training inputs and targets sgdlab uses and theta_0 (flat, sgdlab's layout).
+ * DATA is the study's {@code --data} (default digits; {@code fashion-mnist}).
  *
  * <pre>
  * mvn -q -o test-compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt
- * java -cp target/test-classes:target/classes:$(cat target/cp.txt) org.sgdlab.studies.EosExport BASE_SEED OUT_DIR
+ * java -cp target/test-classes:target/classes:$(cat target/cp.txt) org.sgdlab.studies.EosExport BASE_SEED OUT_DIR [DATA]
  * </pre>
  */
 final class EosExport {
@@ -26,7 +27,8 @@ final class EosExport {
         long base = Long.parseLong(args[0]);
         Path dir = Path.of(args[1]);
         Files.createDirectories(dir);
-        EosSetup s = EosSetup.create(new StudyContext(true, base, 0, null, null, 1, false, null));
+        String data = args.length > 2 ? args[2] : null;   // null: digits; or fashion-mnist
+        EosSetup s = EosSetup.create(new StudyContext(true, base, 0, null, data, 1, false, null));
         Map<String, Tensor> a = new LinkedHashMap<>();
         a.put("x", s.mse().train().x());
         a.put("y", s.mse().train().y());
