@@ -24,7 +24,7 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     @Command(name = "engine", mixinStandardHelpOptions = true,
-            description = {"Time the engine on four float64 workloads (median of repeats):",
+            description = {"Time the engine on four float64 workloads (a warm-up round, then 7 timed rounds; medians):",
                 "  mlp_fwd_bwd     tanh MLP 784-512-512-10, MSE, batch 1000: loss + gradient",
                 "  mlp_hvp         one exact Hessian-vector product of that loss",
                 "  matmul_1024     1024 x 1024 matrix product (the BLAS roofline)",
@@ -34,7 +34,7 @@ final class BenchCommand implements Callable<Integer> {
         @Option(names = "--json", description = "Print JSON instead of a table.")
         boolean json;
 
-        @Option(names = "--quick", description = "Fewer repeats and a coarser memory search (about a minute).")
+        @Option(names = "--quick", description = "3 shorter rounds and a coarser memory search (about a minute).")
         boolean quick;
 
         @Option(names = "--no-memory", description = "Skip the peak-heap measurement.")
