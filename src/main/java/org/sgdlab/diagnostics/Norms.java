@@ -85,8 +85,9 @@ public final class Norms implements Diagnostic<Norms.Result> {
             gb = problem.valueAndGrad(theta, problem.train().batch(b)).grad().norm();
             grads += chunks(b.length, problem.physicalBatch());
         }
-        return new Result(g, gb, theta.norm(), theta.sub(probe.theta0()).norm(),
-                blockNorms(problem.model().layout(), theta), grads, (System.nanoTime() - t0) / 1e9);
+        Tensor.Norms n = theta.norms(probe.theta0());
+        return new Result(g, gb, n.norm(), n.distance(), blockNorms(problem.model().layout(), theta), grads,
+                (System.nanoTime() - t0) / 1e9);
     }
 
     private static int chunks(int n, int chunk) {

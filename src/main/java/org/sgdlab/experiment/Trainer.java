@@ -176,10 +176,11 @@ public final class Trainer {
                         row.put("test_acc", e.accuracy());
                     }
                 }
-                double pnorm = theta.norm();
+                Tensor.Norms norms = theta.norms(theta0);
+                double pnorm = norms.norm();
                 row.put("param_norm", pnorm);
-                row.put("dist_from_init", theta.sub(theta0).norm());
-                double maxAbs = maxAbs(theta);
+                row.put("dist_from_init", norms.distance());
+                double maxAbs = norms.maxAbs();
                 if (!Double.isFinite(pnorm) || (eval && !Double.isFinite(trainLoss))) {
                     status = Status.DIVERGED;
                     reason = "non_finite";
@@ -403,16 +404,6 @@ public final class Trainer {
                     ds, detector == null ? null : detector.state());
         }
 
-        private static double maxAbs(Tensor t) {
-            double m = 0;
-            for (int i = 0; i < t.size(); i++) {
-                double v = Math.abs(t.flat(i));
-                if (!(v <= m)) {
-                    m = v;
-                }
-            }
-            return m;
-        }
     }
 
     /** The checkpoint entry holding the values a milestone-adaptive schedule set so far. */

@@ -470,6 +470,69 @@ final class Kernels {
         return sumRange(part, 0, nb);
     }
 
+    /**
+     * One pass over {@code x[xo..xo+n)} and {@code r[ro..ro+n)}: {sum x^2, sum (x - r)^2, max |x|}. The sums
+     * run in {@link #dot}'s order (blocks of 4096, four partial sums), so they equal {@code dot(x, x)} and
+     * {@code dot(x - r, x - r)} bit for bit; the maximum is NaN when any x is.
+     */
+    static double[] normStats(double[] x, int xo, double[] r, int ro, int n) {
+        final int block = 4096;
+        int nb = Math.max(1, (n + block - 1) / block);
+        double[] sq = new double[nb];
+        double[] dsq = new double[nb];
+        double[] mx = new double[nb];
+        Parallel.forRange(nb, PAR / block, (lo, hi) -> {
+            for (int bI = lo; bI < hi; bI++) {
+                int from = bI * block;
+                int to = Math.min(n, from + block);
+                double s0 = 0;
+                double s1 = 0;
+                double s2 = 0;
+                double s3 = 0;
+                double d0 = 0;
+                double d1 = 0;
+                double d2 = 0;
+                double d3 = 0;
+                double m = 0;
+                int i = from;
+                for (; i + 3 < to; i += 4) {
+                    double x0 = x[xo + i];
+                    double x1 = x[xo + i + 1];
+                    double x2 = x[xo + i + 2];
+                    double x3 = x[xo + i + 3];
+                    double e0 = x0 - r[ro + i];
+                    double e1 = x1 - r[ro + i + 1];
+                    double e2 = x2 - r[ro + i + 2];
+                    double e3 = x3 - r[ro + i + 3];
+                    s0 += x0 * x0;
+                    s1 += x1 * x1;
+                    s2 += x2 * x2;
+                    s3 += x3 * x3;
+                    d0 += e0 * e0;
+                    d1 += e1 * e1;
+                    d2 += e2 * e2;
+                    d3 += e3 * e3;
+                    m = Math.max(m, Math.max(Math.max(Math.abs(x0), Math.abs(x1)), Math.max(Math.abs(x2), Math.abs(x3))));
+                }
+                for (; i < to; i++) {
+                    double xi = x[xo + i];
+                    double ei = xi - r[ro + i];
+                    s0 += xi * xi;
+                    d0 += ei * ei;
+                    m = Math.max(m, Math.abs(xi));
+                }
+                sq[bI] = (s0 + s1) + (s2 + s3);
+                dsq[bI] = (d0 + d1) + (d2 + d3);
+                mx[bI] = m;
+            }
+        });
+        double m = 0;
+        for (double v : mx) {
+            m = Math.max(m, v);
+        }
+        return nb == 1 ? new double[] {sq[0], dsq[0], m} : new double[] {sumRange(sq, 0, nb), sumRange(dsq, 0, nb), m};
+    }
+
     /** {@code a + alpha * b}, elementwise. */
     static double[] addScaled(double[] a, double[] b, double alpha) {
         double[] o = new double[a.length];

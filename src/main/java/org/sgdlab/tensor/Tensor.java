@@ -633,6 +633,25 @@ public final class Tensor {
         return Math.sqrt(dotValue(this));
     }
 
+    /**
+     * {@code ||this||}, {@code ||this - ref||} and {@code max |this_i|}, in one pass and without a temporary:
+     * the norms equal {@link #norm()} and {@code sub(ref).norm()} bit for bit; the maximum is NaN when a value is.
+     */
+    public record Norms(double norm, double distance, double maxAbs) {
+    }
+
+    /** See {@link Norms}; {@code ref} must have as many values as this tensor. */
+    public Norms norms(Tensor ref) {
+        if (length != ref.length) {
+            throw new IllegalArgumentException("norms: sizes differ: " + Shapes.str(shape) + " and " + Shapes.str(ref.shape)
+                    + "; the reference needs as many values");
+        }
+        double[] x = array();
+        double[] r = ref.array();
+        double[] s = Kernels.normStats(x, arrayOffset(x), r, ref.arrayOffset(r), length);
+        return new Norms(Math.sqrt(s[0]), Math.sqrt(s[1]), s[2]);
+    }
+
     // ================================================================== shape
 
     /** Same values, new shape; one dimension may be -1 (inferred). */
