@@ -144,6 +144,13 @@ class LauncherTest {
         args = Files.readString(argsLog);
         assertTrue(args.contains("-XX:+UseSerialGC") && !args.contains("ParallelGC") && !args.contains("-Xmn"), args);
 
+        Map<String, String> other = new java.util.HashMap<>(home);
+        other.put("SGDLAB_JAVA_OPTS", "-XX:+UseCompressedOops -XX:+PrintGCDetails");
+        assertEquals(0, launchScript(script, other, "info").code());
+        args = Files.readString(argsLog);
+        assertTrue(args.contains("-XX:+UseParallelGC") && args.contains("-Xmn") && args.contains("-XX:+PrintGCDetails"),
+                "flags that merely mention GC keep the defaults: " + args);
+
         Map<String, String> heap = new java.util.HashMap<>(home);
         heap.put("SGDLAB_JAVA_OPTS", "-Xmx2g");
         assertEquals(0, launchScript(script, heap, "info").code());
