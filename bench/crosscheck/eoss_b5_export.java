@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import org.sgdlab.data.BatchSampler;
 import org.sgdlab.data.Dataset;
+import org.sgdlab.data.Draws;
 import org.sgdlab.data.Presets;
 import org.sgdlab.diagnostics.Diagnostic;
 import org.sgdlab.diagnostics.Probe;
@@ -81,7 +82,7 @@ public class EossB5Export {
                 double[] x = new double[M];
                 double[] y = new double[M];
                 for (int i = 0; i < M; i++) {
-                    int[] bi = distinct(n, b, rng);
+                    int[] bi = Draws.sample(n, b, rng);   // the draw order of BatchSharpness (Subset.distinct)
                     for (int j = 0; j < b; j++) {
                         ix[i * b + j] = bi[j];
                     }
@@ -140,20 +141,5 @@ public class EossB5Export {
     }
 
     record Rec(long step) {
-    }
-
-    /** m distinct indices of [0, n): the first m entries of a partial Fisher-Yates shuffle (Subset.distinct). */
-    static int[] distinct(int n, int m, SplittableRandom rng) {
-        int[] a = new int[n];
-        for (int i = 0; i < n; i++) {
-            a[i] = i;
-        }
-        for (int i = 0; i < m; i++) {
-            int j = i + rng.nextInt(n - i);
-            int t = a[i];
-            a[i] = a[j];
-            a[j] = t;
-        }
-        return java.util.Arrays.copyOf(a, m);
     }
 }

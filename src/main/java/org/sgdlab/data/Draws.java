@@ -3,7 +3,7 @@ package org.sgdlab.data;
 import java.util.random.RandomGenerator;
 
 /** Uniform sampling of indices; every draw order is fixed and documented here. */
-final class Draws {
+public final class Draws {
 
     private Draws() {
     }
@@ -14,7 +14,7 @@ final class Draws {
      * swap(i, j); the result is the first m entries in draw order. With m = n it is a uniform
      * permutation.
      */
-    static int[] sample(int n, int m, RandomGenerator rng) {
+    public static int[] sample(int n, int m, RandomGenerator rng) {
         if (m < 0 || m > n) {
             throw new IllegalArgumentException("sample: m = " + m + " distinct indices cannot be drawn from [0, "
                     + n + ")");

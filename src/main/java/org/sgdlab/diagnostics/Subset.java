@@ -216,16 +216,6 @@ public record Subset(Policy policy, int size) {
      * this way (b distinct indices inside a batch, independent across draws).
      */
     static int[] distinct(int n, int m, RandomGenerator rng) {
-        if (m < 0 || m > n) {
-            throw new IllegalArgumentException("subset: " + m + " distinct indices cannot be drawn from [0, " + n + ")");
-        }
-        int[] a = range(n);
-        for (int i = 0; i < m; i++) {
-            int j = i + rng.nextInt(n - i);
-            int t = a[i];
-            a[i] = a[j];
-            a[j] = t;
-        }
-        return Arrays.copyOf(a, m);
+        return org.sgdlab.data.Draws.sample(n, m, rng);     // the draw order of data's samplers, shared
     }
 }
