@@ -10,8 +10,9 @@ finite-difference HVPs (central, eps = 1e-5), as the reference prototype of §0.
 Modes
   --compare RUNDIR --theta0 NPZ [--data-from-npz]
                                   replay sgdlab's run (E-0.1 or E-0.2 of `sgdlab study eos --out ...`) from the same
-                                  theta_0 (exported by EosExport (src/test/java/org/sgdlab/studies)) and compare the loss at every step and the
-                                  sharpness at sgdlab's measurement steps (up to --steps).
+                                  theta_0 (written by the EosExport tool, see its Javadoc) and compare the loss at
+                                  every step and the sharpness at sgdlab's measurement steps (up to --steps);
+                                  --data-from-npz trains on the export's x, y (e.g. fashion-mnist) instead of digits.
   --sweep K                       K fresh NumPy initialisations (seeds --first..): lambda_max(0), A1's dip statistic
                                   for E-0.2 at the full (20) and quick (50) cadences, t_EoS of E-0.2, and t_EoS of
                                   E-0.1 (eta = 0.1) within --e01-steps steps (sharpness every 50 steps, as §1.1).

@@ -167,18 +167,22 @@ public final class EngineBench {
             }
         }
         double[] sorted = ms.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-        double median = sorted.length % 2 == 1 ? sorted[sorted.length / 2]
-                : 0.5 * (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]);
+        double median = median(sorted);
         return new Result(w.id(), w.what(), median, sorted[0], sorted.length, w.flops() / (median * 1e6));
     }
 
     /** One result from the timings of several rounds: the median of their medians, the least minimum. */
     public static Result merge(Workload w, List<Result> rounds) {
-        double[] med = rounds.stream().mapToDouble(Result::medianMs).sorted().toArray();
-        double median = med.length % 2 == 1 ? med[med.length / 2] : 0.5 * (med[med.length / 2 - 1] + med[med.length / 2]);
+        double median = median(rounds.stream().mapToDouble(Result::medianMs).sorted().toArray());
         double min = rounds.stream().mapToDouble(Result::minMs).min().orElse(Double.NaN);
         int repeats = rounds.stream().mapToInt(Result::repeats).sum();
         return new Result(w.id(), w.what(), median, min, repeats, w.flops() / (median * 1e6));
+    }
+
+    /** The median of ascending values. */
+    static double median(double[] sorted) {
+        int n = sorted.length;
+        return n % 2 == 1 ? sorted[n / 2] : 0.5 * (sorted[n / 2 - 1] + sorted[n / 2]);
     }
 
     /** Runs one workload by id (used by the child JVM of the memory measurement). */

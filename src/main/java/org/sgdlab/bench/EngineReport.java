@@ -170,9 +170,8 @@ public final class EngineReport {
         return Double.isFinite(v) ? Math.round(v * 1e4) / 1e4 : v;
     }
 
-    static double median(List<Double> xs) {
-        double[] v = xs.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-        return v.length % 2 == 1 ? v[v.length / 2] : 0.5 * (v[v.length / 2 - 1] + v[v.length / 2]);
+    private static double median(List<Double> xs) {
+        return EngineBench.median(xs.stream().mapToDouble(Double::doubleValue).sorted().toArray());
     }
 
     /**

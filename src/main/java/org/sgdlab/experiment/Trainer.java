@@ -403,7 +403,6 @@ public final class Trainer {
             return new Checkpoint(t, theta, theta0, prevStep == t - 1 ? prevTheta : null, state.tensors(), state.scalars(),
                     ds, detector == null ? null : detector.state());
         }
-
     }
 
     /** The checkpoint entry holding the values a milestone-adaptive schedule set so far. */

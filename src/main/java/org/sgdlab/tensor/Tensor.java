@@ -357,16 +357,16 @@ public final class Tensor {
         return bin(Kernels.Bin.DIV, Primitive.DIV, null, b);
     }
 
+    public Tensor div(double b) {
+        return div(scalar(b));
+    }
+
     /**
      * {@code this * (1 - y^2)} elementwise in one pass, with the rounding of the three separate operations
      * (tanh's derivative applied to a cotangent: {@code g.mulOneMinusSquare(tanh(x))}).
      */
     public Tensor mulOneMinusSquare(Tensor y) {
         return bin(Kernels.Bin.MUL_1MSQ, Primitive.MUL_ONE_MINUS_SQUARE, null, y);
-    }
-
-    public Tensor div(double b) {
-        return div(scalar(b));
     }
 
     /** {@code this ^ b} elementwise (real powers: negative bases need integer exponents). */
@@ -839,10 +839,10 @@ public final class Tensor {
         int size = Shapes.checkedSize("slice", os);
         if (outer == 1 && (long) size * VIEW_FRACTION >= length) {
             double[] arr = array();
-            Attr.Slice at = new Attr.Slice(a, start, stop);
-            Tensor[] in = traced(this) ? new Tensor[] {this} : NONE;
-            return new Tensor(arr, arrayOffset(arr) + start * inner, size, os, in == NONE ? null : Primitive.SLICE,
-                    in, in == NONE ? null : at);
+            int from = arrayOffset(arr) + start * inner;
+            return traced(this)
+                    ? new Tensor(arr, from, size, os, Primitive.SLICE, new Tensor[] {this}, new Attr.Slice(a, start, stop))
+                    : new Tensor(arr, from, size, os, null, NONE, null);
         }
         double[] o = new double[size];
         Kernels.copyBlocks(data(), shape[a], start, o, os[a], 0, stop - start, outer, inner);
@@ -1231,7 +1231,7 @@ public final class Tensor {
             if (i > 0) {
                 sb.append(", ");
             }
-            sb.append(String.format(Locale.ROOT, "%.6g", data()[i]));
+            sb.append(String.format(Locale.ROOT, "%.6g", flat(i)));
         }
         if (length > show) {
             sb.append(", ... (").append(length).append(" values)");
