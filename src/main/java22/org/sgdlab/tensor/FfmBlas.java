@@ -46,6 +46,11 @@ record FfmBlas(MethodHandle gemm, MethodHandle getThreads, MethodHandle setThrea
         } catch (Throwable ignored) {
             // informational only
         }
+        // OpenBLAS reads OPENBLAS_CORETYPE when it loads; say so, since the kernels can differ by ~1.7x
+        String forced = System.getenv("OPENBLAS_CORETYPE");
+        if (forced != null && !forced.isBlank()) {
+            core += " (environment has OPENBLAS_CORETYPE=" + forced.trim() + ")";
+        }
         int threads = (int) getThreads.invokeExact();
         FfmBlas blas = new FfmBlas(gemm, getThreads, setThreads,
                 "OpenBLAS (" + origin + ") " + config.trim() + ", core " + core + ", " + threads + " threads, " + library);

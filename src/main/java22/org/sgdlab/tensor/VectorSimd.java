@@ -44,6 +44,7 @@ final class VectorSimd implements Simd {
                 case LE: leVV(a, ao, b, bo, o, oo, n); return true;
                 case EQ: eqVV(a, ao, b, bo, o, oo, n); return true;
                 case NE: neVV(a, ao, b, bo, o, oo, n); return true;
+                case MUL_1MSQ: mulOneMinusSquareVV(a, ao, b, bo, o, oo, n); return true;
                 default: return false;
             }
         }
@@ -96,6 +97,20 @@ final class VectorSimd implements Simd {
         }
         for (; i < n; i++) {
             o[oo + i] = a[ao + i] + b[bo + i];
+        }
+    }
+
+    /** {@code a (1 - b^2)}: tanh's derivative times the cotangent, rounded as Kernels' scalar loop. */
+    private static void mulOneMinusSquareVV(double[] a, int ao, double[] b, int bo, double[] o, int oo, int n) {
+        int i = 0;
+        for (int up = S.loopBound(n); i < up; i += L) {
+            DoubleVector x = DoubleVector.fromArray(S, a, ao + i);
+            DoubleVector y = DoubleVector.fromArray(S, b, bo + i);
+            x.mul(ONE.sub(y.mul(y))).intoArray(o, oo + i);
+        }
+        for (; i < n; i++) {
+            double y = b[bo + i];
+            o[oo + i] = a[ao + i] * (1.0 - y * y);
         }
     }
 

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.lang.reflect.Method;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -82,6 +84,33 @@ class BlasSelectionTest {
         Blas b = chooseWith("/nonexistent/libopenblas.so.0", why);
         assertInstanceOf(JavaBlas.class, b);
         assertTrue(String.join("; ", why).contains("cannot load /nonexistent/libopenblas.so.0"), why.toString());
+    }
+
+    @Test
+    void detailSaysWhenTheEnvironmentChoosesOpenBlasKernels() {
+        assumeTrue(Blas.get().name().equals("openblas-native"), "only the native backend has kernels to choose");
+        String env = System.getenv("OPENBLAS_CORETYPE");
+        String detail = Blas.get().detail();
+        if (env == null || env.isBlank()) {
+            assertTrue(!detail.contains("OPENBLAS_CORETYPE"), detail);
+        } else {
+            assertTrue(detail.contains("(environment has OPENBLAS_CORETYPE=" + env.trim() + ")"), detail);
+        }
+    }
+
+    /** A child JVM with OPENBLAS_CORETYPE=Prescott (SSE3 kernels: any x86-64 runs them) reports that core and why. */
+    @Test
+    void forcedCoreTypeIsReportedByInfo() throws Exception {
+        assumeTrue(Blas.get().name().equals("openblas-native"), "only the native backend has kernels to choose");
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder pb = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED",
+                "-cp", System.getProperty("java.class.path"), "org.sgdlab.cli.Main", "info", "--json");
+        pb.environment().put("OPENBLAS_CORETYPE", "Prescott");
+        pb.redirectErrorStream(true);
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), out);
+        assertTrue(out.contains("core Prescott (environment has OPENBLAS_CORETYPE=Prescott)"), out);
     }
 
     @Test

@@ -68,19 +68,28 @@ class ElementaryFunctionsTest {
     @Test
     void vectorLanesEqualScalarCodeBitForBit() {
         SplittableRandom r = new SplittableRandom(3);
-        int n = 1003;                                     // not a multiple of any vector width: tails too
-        double[] x = new double[n];
-        for (int i = 0; i < n; i++) {
-            x[i] = (r.nextDouble() * 2 - 1) * (i % 4 == 0 ? 0.7 : 25);
-        }
-        Tensor t = Tensor.of(x, n);
-        double[] e = t.exp().toArray();
-        double[] th = t.tanh().toArray();
-        double[] sg = t.sigmoid().toArray();
-        for (int i = 0; i < n; i++) {
-            assertEquals(Double.doubleToLongBits(Kernels.exp(x[i])), Double.doubleToLongBits(e[i]), "exp at " + i);
-            assertEquals(Double.doubleToLongBits(Kernels.tanh(x[i])), Double.doubleToLongBits(th[i]), "tanh at " + i);
-            assertEquals(Double.doubleToLongBits(Kernels.sigmoid(x[i])), Double.doubleToLongBits(sg[i]), "sigmoid at " + i);
+        // lengths below, at and above a vector width, with and without scalar tails
+        for (int n : new int[] {3, 45, 1003}) {
+            double[] x = new double[n];
+            double[] g = new double[n];
+            for (int i = 0; i < n; i++) {
+                x[i] = (r.nextDouble() * 2 - 1) * (i % 4 == 0 ? 0.7 : 25);
+                g[i] = r.nextGaussian();
+            }
+            Tensor t = Tensor.of(x, n);
+            double[] e = t.exp().toArray();
+            double[] th = t.tanh().toArray();
+            double[] sg = t.sigmoid().toArray();
+            double[] ms = Tensor.of(g, n).mulOneMinusSquare(t.tanh()).toArray();
+            for (int i = 0; i < n; i++) {
+                String at = " at " + i + " of " + n;
+                assertEquals(Double.doubleToLongBits(Kernels.exp(x[i])), Double.doubleToLongBits(e[i]), "exp" + at);
+                double y = Kernels.tanh(x[i]);
+                assertEquals(Double.doubleToLongBits(y), Double.doubleToLongBits(th[i]), "tanh" + at);
+                assertEquals(Double.doubleToLongBits(Kernels.sigmoid(x[i])), Double.doubleToLongBits(sg[i]), "sigmoid" + at);
+                assertEquals(Double.doubleToLongBits(g[i] * (1.0 - y * y)), Double.doubleToLongBits(ms[i]),
+                        "mulOneMinusSquare" + at);
+            }
         }
     }
 
@@ -92,13 +101,15 @@ class ElementaryFunctionsTest {
         for (int it = 0; it < 20_000; it++) {
             double[] a = x.tanh().toArray();
             double[] b = x.exp().toArray();
+            double[] c = x.mulOneMinusSquare(x.tanh()).toArray();
             long h = 0;
             for (int i = 0; i < a.length; i++) {
                 h = h * 31 + Double.doubleToLongBits(a[i]);
                 h = h * 31 + Double.doubleToLongBits(b[i]);
+                h = h * 31 + Double.doubleToLongBits(c[i]);
             }
             seen.add(h);
         }
-        assertEquals(1, seen.size(), "tanh/exp gave different bits in different JIT tiers");
+        assertEquals(1, seen.size(), "tanh/exp/mulOneMinusSquare gave different bits in different JIT tiers");
     }
 }
