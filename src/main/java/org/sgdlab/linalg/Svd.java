@@ -197,31 +197,48 @@ public final class Svd {
                 norms[j] = Vec.dot(c[j], c[j]);
             }
             boolean rotated = false;
+            double[] gs = new double[4];
             for (int i = 0; i < n - 1; i++) {
-                for (int j = i + 1; j < n; j++) {
-                    double a = norms[i];
-                    double b = norms[j];
-                    // tracked norms can round to (slightly) negative values for columns that are zero in
-                    // exact arithmetic: such a column needs no rotation (and sqrt would give NaN)
-                    if (!(a > 0) || !(b > 0)) {
-                        continue;
+                // The products <c_i, c_j> for j > i are taken four at a time (one sweep over c_i, four
+                // independent sums) while no rotation happens; a rotation changes c_i and drops the rest
+                // of the batch. Each product has the bits of Vec.dot(c[i], c[j]).
+                boolean lastRotated = false;
+                int j = i + 1;
+                while (j < n) {
+                    int batch = lastRotated || n - j < 4 ? 1 : 4;
+                    if (batch == 4) {
+                        Vec.dot4(c[j], c[j + 1], c[j + 2], c[j + 3], c[i], gs, 0);
+                    } else {
+                        gs[0] = Vec.dot(c[i], c[j]);
                     }
-                    double g = Vec.dot(c[i], c[j]);
-                    if (g == 0 || Math.abs(g) <= tol * Math.sqrt(a) * Math.sqrt(b)) {
-                        continue;
+                    lastRotated = false;
+                    int t = 0;
+                    for (; t < batch && !lastRotated; t++, j++) {
+                        double a = norms[i];
+                        double b = norms[j];
+                        // tracked norms can round to (slightly) negative values for columns that are zero in
+                        // exact arithmetic: such a column needs no rotation (and sqrt would give NaN)
+                        if (!(a > 0) || !(b > 0)) {
+                            continue;
+                        }
+                        double g = gs[t];
+                        if (g == 0 || Math.abs(g) <= tol * Math.sqrt(a) * Math.sqrt(b)) {
+                            continue;
+                        }
+                        rotated = true;
+                        lastRotated = true;
+                        double zeta = (b - a) / (2.0 * g);
+                        double tt = Math.abs(zeta) > 1e150 ? 0.5 / zeta
+                                : (zeta >= 0 ? 1.0 : -1.0) / (Math.abs(zeta) + Math.sqrt(1.0 + zeta * zeta));
+                        double cs = 1.0 / Math.sqrt(1.0 + tt * tt);
+                        double sn = cs * tt;
+                        rotate(c[i], c[j], cs, sn);
+                        if (v != null) {
+                            rotate(v[i], v[j], cs, sn);
+                        }
+                        norms[i] = a - tt * g;                      // exact for the rotation that zeroes g
+                        norms[j] = b + tt * g;
                     }
-                    rotated = true;
-                    double zeta = (b - a) / (2.0 * g);
-                    double t = Math.abs(zeta) > 1e150 ? 0.5 / zeta
-                            : (zeta >= 0 ? 1.0 : -1.0) / (Math.abs(zeta) + Math.sqrt(1.0 + zeta * zeta));
-                    double cs = 1.0 / Math.sqrt(1.0 + t * t);
-                    double sn = cs * t;
-                    rotate(c[i], c[j], cs, sn);
-                    if (v != null) {
-                        rotate(v[i], v[j], cs, sn);
-                    }
-                    norms[i] = a - t * g;                       // exact for the rotation that zeroes g
-                    norms[j] = b + t * g;
                 }
             }
             if (!rotated) {

@@ -143,4 +143,86 @@ class SvdTest {
         }
     }
 
+
+    /** The Jacobi sweep as it was before the products were batched: one Vec.dot per pair. */
+    private static boolean unbatchedJacobi(double[][] c, double[][] v, double tol) {
+        int n = c.length;
+        double[] norms = new double[n];
+        for (int sweep = 0; sweep < 80; sweep++) {
+            for (int j = 0; j < n; j++) {
+                norms[j] = Vec.dot(c[j], c[j]);
+            }
+            boolean rotated = false;
+            for (int i = 0; i < n - 1; i++) {
+                for (int j = i + 1; j < n; j++) {
+                    double a = norms[i];
+                    double b = norms[j];
+                    if (!(a > 0) || !(b > 0)) {
+                        continue;
+                    }
+                    double g = Vec.dot(c[i], c[j]);
+                    if (g == 0 || Math.abs(g) <= tol * Math.sqrt(a) * Math.sqrt(b)) {
+                        continue;
+                    }
+                    rotated = true;
+                    double zeta = (b - a) / (2.0 * g);
+                    double t = Math.abs(zeta) > 1e150 ? 0.5 / zeta
+                            : (zeta >= 0 ? 1.0 : -1.0) / (Math.abs(zeta) + Math.sqrt(1.0 + zeta * zeta));
+                    double cs = 1.0 / Math.sqrt(1.0 + t * t);
+                    double sn = cs * t;
+                    for (double[][] m : v == null ? new double[][][] {c} : new double[][][] {c, v}) {
+                        for (int k = 0; k < m[i].length; k++) {
+                            double xi = m[i][k];
+                            double yi = m[j][k];
+                            m[i][k] = cs * xi - sn * yi;
+                            m[j][k] = sn * xi + cs * yi;
+                        }
+                    }
+                    norms[i] = a - t * g;
+                    norms[j] = b + t * g;
+                }
+            }
+            if (!rotated) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Test
+    void batchedJacobiHasTheBitsOfTheOnePairAtATimeSweep() {
+        SplittableRandom r = new SplittableRandom(21);
+        // column counts around the batch of four, rank-deficient and zero columns, nearly orthogonal columns
+        for (int n : new int[] {1, 2, 3, 4, 5, 7, 9, 13}) {
+            for (int kind = 0; kind < 3; kind++) {
+                int m = 40;
+                double[][] c = new double[n][m];
+                for (int j = 0; j < n; j++) {
+                    for (int k = 0; k < m; k++) {
+                        c[j][k] = kind == 2 ? (j == k ? 1 : 1e-9 * r.nextGaussian()) : r.nextGaussian();
+                    }
+                }
+                if (kind == 1 && n > 2) {
+                    Arrays.fill(c[1], 0.0);                               // a zero column
+                    for (int k = 0; k < m; k++) {
+                        c[n - 1][k] = c[0][k] - 2 * c[2 % n][k];          // a dependent one
+                    }
+                }
+                double[][] c2 = new double[n][];
+                double[][] v = new double[n][n];
+                double[][] v2 = new double[n][n];
+                for (int j = 0; j < n; j++) {
+                    c2[j] = c[j].clone();
+                    v[j][j] = 1;
+                    v2[j][j] = 1;
+                }
+                double tol = m * Math.ulp(1.0);
+                assertEquals(unbatchedJacobi(c2, v2, tol), Svd.jacobi(c, v, tol));
+                for (int j = 0; j < n; j++) {
+                    assertArrayEquals(c2[j], c[j], 0.0, "column " + j + ", n=" + n + " kind=" + kind);
+                    assertArrayEquals(v2[j], v[j], 0.0, "V column " + j + ", n=" + n + " kind=" + kind);
+                }
+            }
+        }
+    }
 }
