@@ -693,11 +693,15 @@ final class Kernels {
     }
 
     /** Copies {@code [outer, len, inner]} blocks: {@code out[o, dst + j, i] = in[o, src + j, i]}. */
-    static void copyBlocks(double[] in, int inDim, int src, double[] out, int outDim, int dst,
+    /**
+     * Copies {@code outer} blocks of {@code len * inner} values: from {@code in} at {@code base} (axis length
+     * {@code inDim}, starting at {@code src}) to {@code out} (axis length {@code outDim}, at {@code dst}).
+     */
+    static void copyBlocks(double[] in, int base, int inDim, int src, double[] out, int outDim, int dst,
                            int len, int outer, int inner) {
         int chunk = len * inner;
         for (int o = 0; o < outer; o++) {
-            System.arraycopy(in, (o * inDim + src) * inner, out, (o * outDim + dst) * inner, chunk);
+            System.arraycopy(in, base + (o * inDim + src) * inner, out, (o * outDim + dst) * inner, chunk);
         }
     }
 

@@ -845,7 +845,8 @@ public final class Tensor {
                     : new Tensor(arr, from, size, os, null, NONE, null);
         }
         double[] o = new double[size];
-        Kernels.copyBlocks(data(), shape[a], start, o, os[a], 0, stop - start, outer, inner);
+        double[] arr = array();                         // a small slice of a view copies from its base
+        Kernels.copyBlocks(arr, arrayOffset(arr), shape[a], start, o, os[a], 0, stop - start, outer, inner);
         return make(o, os, Primitive.SLICE, new Attr.Slice(a, start, stop), this);
     }
 
@@ -920,7 +921,8 @@ public final class Tensor {
         double[] o = new double[Shapes.checkedSize("concat", os)];
         int off = 0;
         for (Tensor t : parts) {
-            Kernels.copyBlocks(t.data(), t.shape[a], 0, o, total, off, t.shape[a], outer, inner);
+            double[] arr = t.array();
+            Kernels.copyBlocks(arr, t.arrayOffset(arr), t.shape[a], 0, o, total, off, t.shape[a], outer, inner);
             off += t.shape[a];
         }
         return make(o, os, Primitive.CONCAT, a, parts.clone());

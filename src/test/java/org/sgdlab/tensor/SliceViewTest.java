@@ -72,6 +72,29 @@ class SliceViewTest {
     }
 
     @Test
+    void smallSlicesAndConcatenationsOfAViewReadItsArrayWithoutCopyingTheWholeView() {
+        Tensor theta = Ref.randn(RNG, 1000);
+        Tensor layer = theta.slice(0, 200, 700);                // a view, like one layer's parameters
+        Tensor bias = layer.slice(0, 480, 500);                 // 20 values: a copy
+        assertFalse(bias.isView());
+        assertArrayEquals(expected(theta, 680, 700), bias.toArray());
+        Tensor m = layer.reshape(25, 20);
+        Tensor cols = m.slice(1, 5, 15);                        // strided: 25 blocks of 10
+        for (int i = 0; i < 25; i++) {
+            for (int j = 0; j < 10; j++) {
+                assertEquals(theta.flat(200 + i * 20 + 5 + j), cols.get(i, j));
+            }
+        }
+        Tensor other = theta.slice(0, 0, 300);
+        Tensor joined = Tensor.concat(0, other, layer);
+        double[] want = new double[800];
+        System.arraycopy(theta.toArray(), 0, want, 0, 300);
+        System.arraycopy(theta.toArray(), 200, want, 300, 500);
+        assertArrayEquals(want, joined.toArray());
+        assertTrue(layer.isView() && m.isView() && other.isView(), "slicing or joining did not copy the whole view");
+    }
+
+    @Test
     void everyOperationOnAViewMatchesTheSameOperationOnACopy() {
         Tensor theta = Ref.randn(RNG, 3 * 64 + 64 + 17);
         Tensor w = theta.slice(0, 17, 17 + 3 * 64).reshape(3, 64);
