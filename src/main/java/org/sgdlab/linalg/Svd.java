@@ -212,8 +212,7 @@ public final class Svd {
                         gs[0] = Vec.dot(c[i], c[j]);
                     }
                     lastRotated = false;
-                    int t = 0;
-                    for (; t < batch && !lastRotated; t++, j++) {
+                    for (int t = 0; t < batch && !lastRotated; t++, j++) {
                         double a = norms[i];
                         double b = norms[j];
                         // tracked norms can round to (slightly) negative values for columns that are zero in

@@ -692,10 +692,9 @@ final class Kernels {
         return o;
     }
 
-    /** Copies {@code [outer, len, inner]} blocks: {@code out[o, dst + j, i] = in[o, src + j, i]}. */
     /**
-     * Copies {@code outer} blocks of {@code len * inner} values: from {@code in} at {@code base} (axis length
-     * {@code inDim}, starting at {@code src}) to {@code out} (axis length {@code outDim}, at {@code dst}).
+     * Copies {@code [outer, len, inner]} blocks, {@code out[o, dst + j, i] = in[base + (o, src + j, i)]}: {@code in}'s
+     * values start at {@code base} (a view's offset into its array).
      */
     static void copyBlocks(double[] in, int base, int inDim, int src, double[] out, int outDim, int dst,
                            int len, int outer, int inner) {
