@@ -216,6 +216,7 @@ public record Subset(Policy policy, int size) {
      * this way (b distinct indices inside a batch, independent across draws).
      */
     static int[] distinct(int n, int m, RandomGenerator rng) {
+        // fully qualified: this package has a Draws of its own
         return org.sgdlab.data.Draws.sample(n, m, rng);     // the draw order of data's samplers, shared
     }
 }

@@ -837,16 +837,16 @@ public final class Tensor {
         int[] os = shape.clone();
         os[a] = stop - start;
         int size = Shapes.checkedSize("slice", os);
+        double[] arr = array();                         // a view's base: neither branch copies the whole view
+        int base = arrayOffset(arr);
         if (outer == 1 && (long) size * VIEW_FRACTION >= length) {
-            double[] arr = array();
-            int from = arrayOffset(arr) + start * inner;
+            int from = base + start * inner;
             return traced(this)
                     ? new Tensor(arr, from, size, os, Primitive.SLICE, new Tensor[] {this}, new Attr.Slice(a, start, stop))
                     : new Tensor(arr, from, size, os, null, NONE, null);
         }
         double[] o = new double[size];
-        double[] arr = array();                         // a small slice of a view copies from its base
-        Kernels.copyBlocks(arr, arrayOffset(arr), shape[a], start, o, os[a], 0, stop - start, outer, inner);
+        Kernels.copyBlocks(arr, base, shape[a], start, o, os[a], 0, stop - start, outer, inner);
         return make(o, os, Primitive.SLICE, new Attr.Slice(a, start, stop), this);
     }
 
