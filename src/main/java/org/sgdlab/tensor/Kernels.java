@@ -415,8 +415,17 @@ final class Kernels {
         return sumRange(part, 0, nb);
     }
 
-    /** {@code sum x[lo..hi)} with four interleaved partial sums, combined as (s0 + s1) + (s2 + s3). */
+    /**
+     * {@code sum x[lo..hi)} with four interleaved partial sums, combined as (s0 + s1) + (s2 + s3): s_j adds
+     * x[lo + 4k + j] in order of k, the last (hi - lo) mod 4 values go to s0. On the Vector API's
+     * four-lane species when it is available, with the same bits ({@link #sumRangeScalar}).
+     */
     static double sumRange(double[] x, int lo, int hi) {
+        return SIMD.sum4(x, lo, hi);
+    }
+
+    /** {@link #sumRange} in plain Java: the order that defines its bits. */
+    static double sumRangeScalar(double[] x, int lo, int hi) {
         double s0 = 0;
         double s1 = 0;
         double s2 = 0;
@@ -434,8 +443,17 @@ final class Kernels {
         return (s0 + s1) + (s2 + s3);
     }
 
-    /** {@code sum x[i] y[i]} over [lo, hi) with four interleaved partial sums. */
+    /**
+     * {@code sum x[i] y[i]} over [lo, hi) with four interleaved partial sums, in {@link #sumRange}'s order
+     * (each product rounded, then added: no fused multiply-add). On the Vector API's four-lane species when
+     * it is available, with the same bits ({@link #dotRangeScalar}).
+     */
     static double dotRange(double[] x, double[] y, int lo, int hi) {
+        return SIMD.dot4(x, y, lo, hi);
+    }
+
+    /** {@link #dotRange} in plain Java: the order that defines its bits. */
+    static double dotRangeScalar(double[] x, double[] y, int lo, int hi) {
         double s0 = 0;
         double s1 = 0;
         double s2 = 0;
@@ -485,45 +503,7 @@ final class Kernels {
             for (int bI = lo; bI < hi; bI++) {
                 int from = bI * block;
                 int to = Math.min(n, from + block);
-                double s0 = 0;
-                double s1 = 0;
-                double s2 = 0;
-                double s3 = 0;
-                double d0 = 0;
-                double d1 = 0;
-                double d2 = 0;
-                double d3 = 0;
-                double m = 0;
-                int i = from;
-                for (; i + 3 < to; i += 4) {
-                    double x0 = x[xo + i];
-                    double x1 = x[xo + i + 1];
-                    double x2 = x[xo + i + 2];
-                    double x3 = x[xo + i + 3];
-                    double e0 = x0 - r[ro + i];
-                    double e1 = x1 - r[ro + i + 1];
-                    double e2 = x2 - r[ro + i + 2];
-                    double e3 = x3 - r[ro + i + 3];
-                    s0 += x0 * x0;
-                    s1 += x1 * x1;
-                    s2 += x2 * x2;
-                    s3 += x3 * x3;
-                    d0 += e0 * e0;
-                    d1 += e1 * e1;
-                    d2 += e2 * e2;
-                    d3 += e3 * e3;
-                    m = Math.max(m, Math.max(Math.max(Math.abs(x0), Math.abs(x1)), Math.max(Math.abs(x2), Math.abs(x3))));
-                }
-                for (; i < to; i++) {
-                    double xi = x[xo + i];
-                    double ei = xi - r[ro + i];
-                    s0 += xi * xi;
-                    d0 += ei * ei;
-                    m = Math.max(m, Math.abs(xi));
-                }
-                sq[bI] = (s0 + s1) + (s2 + s3);
-                dsq[bI] = (d0 + d1) + (d2 + d3);
-                mx[bI] = m;
+                SIMD.normBlock(x, xo + from, r, ro + from, to - from, sq, dsq, mx, bI);
             }
         });
         double m = 0;
@@ -531,6 +511,54 @@ final class Kernels {
             m = Math.max(m, v);
         }
         return nb == 1 ? new double[] {sq[0], dsq[0], m} : new double[] {sumRange(sq, 0, nb), sumRange(dsq, 0, nb), m};
+    }
+
+    /**
+     * One block of {@link #normStats} in plain Java, the order that defines its bits: {@code sq[k]} and
+     * {@code dsq[k]} get sum x^2 and sum (x - r)^2 over {@code x[xo..xo+n)}, {@code r[ro..ro+n)} in
+     * {@link #sumRange}'s order, {@code mx[k]} gets max |x| (0 for n = 0, NaN when any x is).
+     */
+    static void normBlockScalar(double[] x, int xo, double[] r, int ro, int n, double[] sq, double[] dsq, double[] mx,
+                                int k) {
+        double s0 = 0;
+        double s1 = 0;
+        double s2 = 0;
+        double s3 = 0;
+        double d0 = 0;
+        double d1 = 0;
+        double d2 = 0;
+        double d3 = 0;
+        double m = 0;
+        int i = 0;
+        for (; i + 3 < n; i += 4) {
+            double x0 = x[xo + i];
+            double x1 = x[xo + i + 1];
+            double x2 = x[xo + i + 2];
+            double x3 = x[xo + i + 3];
+            double e0 = x0 - r[ro + i];
+            double e1 = x1 - r[ro + i + 1];
+            double e2 = x2 - r[ro + i + 2];
+            double e3 = x3 - r[ro + i + 3];
+            s0 += x0 * x0;
+            s1 += x1 * x1;
+            s2 += x2 * x2;
+            s3 += x3 * x3;
+            d0 += e0 * e0;
+            d1 += e1 * e1;
+            d2 += e2 * e2;
+            d3 += e3 * e3;
+            m = Math.max(m, Math.max(Math.max(Math.abs(x0), Math.abs(x1)), Math.max(Math.abs(x2), Math.abs(x3))));
+        }
+        for (; i < n; i++) {
+            double xi = x[xo + i];
+            double ei = xi - r[ro + i];
+            s0 += xi * xi;
+            d0 += ei * ei;
+            m = Math.max(m, Math.abs(xi));
+        }
+        sq[k] = (s0 + s1) + (s2 + s3);
+        dsq[k] = (d0 + d1) + (d2 + d3);
+        mx[k] = m;
     }
 
     /** {@code a + alpha * b}, elementwise. */

@@ -27,6 +27,15 @@ interface Simd {
     /** {@code o[i] = c[i] != 0 ? a[i] : b[i]}. */
     void where(double[] c, double[] a, double[] b, double[] o, int lo, int hi);
 
+    /** {@link Kernels#sumRange}: the same bits as {@link Kernels#sumRangeScalar}. */
+    double sum4(double[] x, int lo, int hi);
+
+    /** {@link Kernels#dotRange}: the same bits as {@link Kernels#dotRangeScalar}. */
+    double dot4(double[] x, double[] y, int lo, int hi);
+
+    /** One block of {@link Kernels#normStats}: the same bits as {@link Kernels#normBlockScalar}. */
+    void normBlock(double[] x, int xo, double[] r, int ro, int n, double[] sq, double[] dsq, double[] mx, int k);
+
     /** The loops of this process. */
     Simd INSTANCE = Loader.load();
 
@@ -91,6 +100,22 @@ interface Simd {
                     o[oo + i] += x[xo + i];
                 }
             }
+        }
+
+        @Override
+        public double sum4(double[] x, int lo, int hi) {
+            return Kernels.sumRangeScalar(x, lo, hi);
+        }
+
+        @Override
+        public double dot4(double[] x, double[] y, int lo, int hi) {
+            return Kernels.dotRangeScalar(x, y, lo, hi);
+        }
+
+        @Override
+        public void normBlock(double[] x, int xo, double[] r, int ro, int n, double[] sq, double[] dsq, double[] mx,
+                              int k) {
+            Kernels.normBlockScalar(x, xo, r, ro, n, sq, dsq, mx, k);
         }
 
         @Override

@@ -737,4 +737,93 @@ final class VectorSimd implements Simd {
             o[i] = c[i] != 0.0 ? a[i] : b[i];
         }
     }
+
+    /*
+     * Reductions. Kernels' scalar sums keep four partial sums s_0..s_3, s_j over the elements 4k + j; a vector
+     * of four lanes is exactly those sums (lane j is s_j, each product rounded before it is added), so these
+     * run on the 256-bit species whatever the preferred width, and only where that species is native.
+     * Shorter ranges stay scalar: extracting the lanes costs more than it saves.
+     */
+    private static final VectorSpecies<Double> S4 = DoubleVector.SPECIES_256;
+    private static final boolean REDUCE4 = S.vectorBitSize() >= 256;
+    private static final int REDUCE_MIN = 64;
+
+    @Override
+    public double sum4(double[] x, int lo, int hi) {
+        if (!REDUCE4 || hi - lo < REDUCE_MIN) {
+            return Kernels.sumRangeScalar(x, lo, hi);
+        }
+        DoubleVector acc = DoubleVector.zero(S4);
+        int i = lo;
+        for (; i + 3 < hi; i += 4) {
+            acc = acc.add(DoubleVector.fromArray(S4, x, i));
+        }
+        double s0 = acc.lane(0);
+        for (; i < hi; i++) {
+            s0 += x[i];
+        }
+        return (s0 + acc.lane(1)) + (acc.lane(2) + acc.lane(3));
+    }
+
+    @Override
+    public double dot4(double[] x, double[] y, int lo, int hi) {
+        if (!REDUCE4 || hi - lo < REDUCE_MIN) {
+            return Kernels.dotRangeScalar(x, y, lo, hi);
+        }
+        DoubleVector acc = DoubleVector.zero(S4);
+        int i = lo;
+        for (; i + 3 < hi; i += 4) {
+            acc = acc.add(DoubleVector.fromArray(S4, x, i).mul(DoubleVector.fromArray(S4, y, i)));
+        }
+        double s0 = acc.lane(0);
+        for (; i < hi; i++) {
+            s0 += x[i] * y[i];
+        }
+        return (s0 + acc.lane(1)) + (acc.lane(2) + acc.lane(3));
+    }
+
+    @Override
+    public void normBlock(double[] x, int xo, double[] r, int ro, int n, double[] sq, double[] dsq, double[] mx, int k) {
+        if (!REDUCE4 || n < REDUCE_MIN) {
+            Kernels.normBlockScalar(x, xo, r, ro, n, sq, dsq, mx, k);
+            return;
+        }
+        DoubleVector s = DoubleVector.zero(S4);
+        DoubleVector d = DoubleVector.zero(S4);
+        // max is exact, so any grouping gives the same value: two running maxima halve that chain
+        DoubleVector m = DoubleVector.zero(S4);
+        DoubleVector m2 = DoubleVector.zero(S4);
+        int i = 0;
+        for (; i + 7 < n; i += 8) {
+            DoubleVector v = DoubleVector.fromArray(S4, x, xo + i);
+            DoubleVector w = DoubleVector.fromArray(S4, x, xo + i + 4);
+            DoubleVector e = v.sub(DoubleVector.fromArray(S4, r, ro + i));
+            DoubleVector f = w.sub(DoubleVector.fromArray(S4, r, ro + i + 4));
+            s = s.add(v.mul(v)).add(w.mul(w));
+            d = d.add(e.mul(e)).add(f.mul(f));
+            m = m.max(v.abs());     // lanewise Math.max: NaN wins
+            m2 = m2.max(w.abs());
+        }
+        for (; i + 3 < n; i += 4) {
+            DoubleVector v = DoubleVector.fromArray(S4, x, xo + i);
+            DoubleVector e = v.sub(DoubleVector.fromArray(S4, r, ro + i));
+            s = s.add(v.mul(v));
+            d = d.add(e.mul(e));
+            m = m.max(v.abs());
+        }
+        m = m.max(m2);
+        double s0 = s.lane(0);
+        double d0 = d.lane(0);
+        double mm = Math.max(Math.max(m.lane(0), m.lane(1)), Math.max(m.lane(2), m.lane(3)));
+        for (; i < n; i++) {
+            double xi = x[xo + i];
+            double ei = xi - r[ro + i];
+            s0 += xi * xi;
+            d0 += ei * ei;
+            mm = Math.max(mm, Math.abs(xi));
+        }
+        sq[k] = (s0 + s.lane(1)) + (s.lane(2) + s.lane(3));
+        dsq[k] = (d0 + d.lane(1)) + (d.lane(2) + d.lane(3));
+        mx[k] = mm;
+    }
 }
