@@ -1115,19 +1115,40 @@ public final class Tensor {
             }
             return;
         }
-        for (int i = 0; i < m; i++) {
-            for (int j = 0; j < n; j++) {
+        // dot products over p; four rows of op(A) at a time, so four independent sums are in flight
+        // (each output is still its own sum from 0 in increasing p)
+        int ai = ta ? 1 : lda;
+        int ap = ta ? lda : 1;
+        for (int j = 0; j < n; j++) {
+            int bj = bo + j * ldb;
+            int i = 0;
+            for (; i + 3 < m; i += 4) {
+                int a0 = ao + i * ai;
+                int a1 = a0 + ai;
+                int a2 = a1 + ai;
+                int a3 = a2 + ai;
+                double s0 = 0;
+                double s1 = 0;
+                double s2 = 0;
+                double s3 = 0;
+                for (int p = 0; p < k; p++) {
+                    double y = b[bj + p];
+                    int q = p * ap;
+                    s0 += a[a0 + q] * y;
+                    s1 += a[a1 + q] * y;
+                    s2 += a[a2 + q] * y;
+                    s3 += a[a3 + q] * y;
+                }
+                c[co + i * n + j] = s0;
+                c[co + (i + 1) * n + j] = s1;
+                c[co + (i + 2) * n + j] = s2;
+                c[co + (i + 3) * n + j] = s3;
+            }
+            for (; i < m; i++) {
+                int a0 = ao + i * ai;
                 double s = 0;
-                int bj = bo + j * ldb;
-                if (ta) {
-                    for (int p = 0; p < k; p++) {
-                        s += a[ao + p * lda + i] * b[bj + p];
-                    }
-                } else {
-                    int ai = ao + i * lda;
-                    for (int p = 0; p < k; p++) {
-                        s += a[ai + p] * b[bj + p];
-                    }
+                for (int p = 0; p < k; p++) {
+                    s += a[a0 + p * ap] * b[bj + p];
                 }
                 c[co + i * n + j] = s;
             }

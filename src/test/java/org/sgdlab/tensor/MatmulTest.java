@@ -104,6 +104,47 @@ class MatmulTest {
                 Tensor.ones(70, 0).matmul(Tensor.ones(0, 90)));
     }
 
+    /**
+     * Products small enough for the plain-Java loops: every output is its own sum from 0 in increasing p,
+     * bit for bit, whatever rows the loops interleave (m around the blocks of four, every transpose).
+     */
+    @Test
+    void smallProductsSumEachOutputInIncreasingP() {
+        SplittableRandom rng = new SplittableRandom(41);
+        for (int m = 1; m <= 9; m++) {
+            for (int n : new int[] {1, 2, 5}) {
+                for (int k : new int[] {1, 3, 64}) {
+                    for (int f = 0; f < 4; f++) {
+                        boolean ta = (f & 1) != 0;
+                        boolean tb = (f & 2) != 0;
+                        double[] ad = new double[m * k];
+                        double[] bd = new double[k * n];
+                        for (int i = 0; i < ad.length; i++) {
+                            ad[i] = rng.nextGaussian() * Math.pow(10, rng.nextInt(-6, 7));
+                        }
+                        for (int i = 0; i < bd.length; i++) {
+                            bd[i] = rng.nextGaussian() * Math.pow(10, rng.nextInt(-6, 7));
+                        }
+                        Tensor a = ta ? Tensor.of(ad, k, m) : Tensor.of(ad, m, k);
+                        Tensor b = tb ? Tensor.of(bd, n, k) : Tensor.of(bd, k, n);
+                        double[] got = a.matmul(b, ta, tb).toArray();
+                        for (int i = 0; i < m; i++) {
+                            for (int j = 0; j < n; j++) {
+                                double s = 0;
+                                for (int p = 0; p < k; p++) {
+                                    s += (ta ? ad[p * m + i] : ad[i * k + p]) * (tb ? bd[j * k + p] : bd[p * n + j]);
+                                }
+                                assertEquals(Double.doubleToLongBits(s), Double.doubleToLongBits(got[i * n + j]),
+                                        "m=" + m + " n=" + n + " k=" + k + " ta=" + ta + " tb=" + tb + " at (" + i + ", "
+                                                + j + ")");
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     @Test
     void knownSmallProduct() {
         Tensor a = Tensor.matrix(new double[][] {{1, 2}, {3, 4}});
