@@ -193,25 +193,32 @@ public final class Svd {
         int n = c.length;
         double[] norms = new double[n];
         for (int sweep = 0; sweep < MAX_SWEEPS; sweep++) {
-            for (int j = 0; j < n; j++) {
-                norms[j] = Vec.dot(c[j], c[j]);
+            int j0 = 0;
+            for (; j0 + 3 < n; j0 += 4) {
+                Vec.squares4(c[j0], c[j0 + 1], c[j0 + 2], c[j0 + 3], norms, j0);
+            }
+            for (; j0 < n; j0++) {
+                norms[j0] = Vec.dot(c[j0], c[j0]);
             }
             boolean rotated = false;
             double[] gs = new double[4];
             for (int i = 0; i < n - 1; i++) {
                 // The products <c_i, c_j> for j > i are taken four at a time (one sweep over c_i, four
-                // independent sums) while no rotation happens; a rotation changes c_i and drops the rest
-                // of the batch. Each product has the bits of Vec.dot(c[i], c[j]).
-                boolean lastRotated = false;
+                // independent sums) while no rotation happens. A rotation of (c_i, c_j) changes c_i and drops
+                // the rest of the batch; the sweep that rotates also takes <c_i, c_{j+1}> with the new c_i.
+                // Each product has the bits of Vec.dot(c[i], c[j]).
+                boolean pending = false;
                 int j = i + 1;
                 while (j < n) {
-                    int batch = lastRotated || n - j < 4 ? 1 : 4;
-                    if (batch == 4) {
+                    int batch = pending || n - j < 4 ? 1 : 4;
+                    if (pending) {
+                        pending = false;                            // gs[0] holds <c_i, c_j> already
+                    } else if (batch == 4) {
                         Vec.dot4(c[j], c[j + 1], c[j + 2], c[j + 3], c[i], gs, 0);
                     } else {
                         gs[0] = Vec.dot(c[i], c[j]);
                     }
-                    lastRotated = false;
+                    boolean lastRotated = false;
                     for (int t = 0; t < batch && !lastRotated; t++, j++) {
                         double a = norms[i];
                         double b = norms[j];
@@ -231,7 +238,12 @@ public final class Svd {
                                 : (zeta >= 0 ? 1.0 : -1.0) / (Math.abs(zeta) + Math.sqrt(1.0 + zeta * zeta));
                         double cs = 1.0 / Math.sqrt(1.0 + tt * tt);
                         double sn = cs * tt;
-                        rotate(c[i], c[j], cs, sn);
+                        if (j + 1 < n) {
+                            gs[0] = Vec.rotateDot(c[i], c[j], cs, sn, c[j + 1]);
+                            pending = true;
+                        } else {
+                            rotate(c[i], c[j], cs, sn);
+                        }
                         if (v != null) {
                             rotate(v[i], v[j], cs, sn);
                         }

@@ -109,6 +109,45 @@ final class Vec {
         c[at + 3] = s3;
     }
 
+    /** {@code c[at + r] = dot(q_r, q_r)} for r < 4, each with the bits of {@link #dot}: four independent chains. */
+    static void squares4(double[] q0, double[] q1, double[] q2, double[] q3, double[] c, int at) {
+        double s0 = 0;
+        double s1 = 0;
+        double s2 = 0;
+        double s3 = 0;
+        for (int k = 0; k < q0.length; k++) {
+            double x0 = q0[k];
+            double x1 = q1[k];
+            double x2 = q2[k];
+            double x3 = q3[k];
+            s0 += x0 * x0;
+            s1 += x1 * x1;
+            s2 += x2 * x2;
+            s3 += x3 * x3;
+        }
+        c[at] = s0;
+        c[at + 1] = s1;
+        c[at + 2] = s2;
+        c[at + 3] = s3;
+    }
+
+    /**
+     * The plane rotation {@code x <- c x - s y}, {@code y <- s x + c y}, and in the same sweep
+     * {@code dot(x', z)} of the rotated x with z, with the bits of {@link #dot}.
+     */
+    static double rotateDot(double[] x, double[] y, double c, double s, double[] z) {
+        double d = 0;
+        for (int k = 0; k < x.length; k++) {
+            double xi = x[k];
+            double yi = y[k];
+            double xr = c * xi - s * yi;
+            x[k] = xr;
+            y[k] = s * xi + c * yi;
+            d += xr * z[k];
+        }
+        return d;
+    }
+
     /** {@code y += a0 x0; y += a1 x1; y += a2 x2; y += a3 x3} in one sweep, each element rounded as by four {@link #axpy} calls. */
     static void axpy4(double a0, double[] x0, double a1, double[] x1, double a2, double[] x2, double a3, double[] x3,
                       double[] y) {

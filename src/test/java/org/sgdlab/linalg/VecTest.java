@@ -68,6 +68,34 @@ class VecTest {
     }
 
     @Test
+    void squares4AndRotateDotHaveTheBitsOfTheSeparateLoops() {
+        SplittableRandom r = new SplittableRandom(13);
+        for (int n : new int[] {0, 1, 3, 1001}) {
+            double[][] q = {gaussian(r, n), gaussian(r, n), gaussian(r, n), gaussian(r, n)};
+            double[] c = new double[5];
+            Vec.squares4(q[0], q[1], q[2], q[3], c, 1);
+            for (int i = 0; i < 4; i++) {
+                assertEquals(Double.doubleToLongBits(Vec.dot(q[i], q[i])), Double.doubleToLongBits(c[1 + i]),
+                        "square " + i + ", n=" + n);
+            }
+            double cs = 0.8;
+            double sn = -0.6000000000000001;
+            double[] x = q[0].clone();
+            double[] y = q[1].clone();
+            double got = Vec.rotateDot(x, y, cs, sn, q[2]);
+            double[] xr = new double[n];
+            double[] yr = new double[n];
+            for (int k = 0; k < n; k++) {
+                xr[k] = cs * q[0][k] - sn * q[1][k];
+                yr[k] = sn * q[0][k] + cs * q[1][k];
+            }
+            assertArrayEquals(xr, x, 0.0, "rotated x, n=" + n);
+            assertArrayEquals(yr, y, 0.0, "rotated y, n=" + n);
+            assertEquals(Double.doubleToLongBits(Vec.dot(xr, q[2])), Double.doubleToLongBits(got), "dot, n=" + n);
+        }
+    }
+
+    @Test
     void dot4IsFourDots() {
         SplittableRandom r = new SplittableRandom(12);
         double[][] q = {gaussian(r, 1001), gaussian(r, 1001), gaussian(r, 1001), gaussian(r, 1001)};
