@@ -1095,12 +1095,13 @@ public final class Tensor {
 
     /**
      * Each output element is {@code sum_p A(i,p) B(p,j)} accumulated from 0 in increasing {@code p},
-     * whatever the loop order. When rows of {@code B} are contiguous ({@code !tb}) the loops run
-     * i, p, j (an axpy per (i, p) that the JIT vectorises); otherwise as dot products over p.
+     * whatever the loop order. When rows of {@code B} are contiguous ({@code !tb}) and have at least 4
+     * values, the loops run i, p, j (an axpy per (i, p) that the JIT vectorises); otherwise as dot
+     * products over p, four rows of op(A) at a time.
      */
     private static void smallGemm(boolean ta, boolean tb, int m, int n, int k,
                                   double[] a, int ao, int lda, double[] b, int bo, int ldb, double[] c, int co) {
-        if (!tb) {
+        if (!tb && n >= 4) {
             int as = ta ? 1 : lda;
             int ap = ta ? lda : 1;
             for (int i = 0; i < m; i++) {
@@ -1119,8 +1120,10 @@ public final class Tensor {
         // (each output is still its own sum from 0 in increasing p)
         int ai = ta ? 1 : lda;
         int ap = ta ? lda : 1;
+        int bjs = tb ? ldb : 1;
+        int bps = tb ? 1 : ldb;
         for (int j = 0; j < n; j++) {
-            int bj = bo + j * ldb;
+            int bj = bo + j * bjs;
             int i = 0;
             for (; i + 3 < m; i += 4) {
                 int a0 = ao + i * ai;
@@ -1132,7 +1135,7 @@ public final class Tensor {
                 double s2 = 0;
                 double s3 = 0;
                 for (int p = 0; p < k; p++) {
-                    double y = b[bj + p];
+                    double y = b[bj + p * bps];
                     int q = p * ap;
                     s0 += a[a0 + q] * y;
                     s1 += a[a1 + q] * y;
@@ -1148,7 +1151,7 @@ public final class Tensor {
                 int a0 = ao + i * ai;
                 double s = 0;
                 for (int p = 0; p < k; p++) {
-                    s += a[a0 + p * ap] * b[bj + p];
+                    s += a[a0 + p * ap] * b[bj + p * bps];
                 }
                 c[co + i * n + j] = s;
             }
