@@ -174,8 +174,7 @@ final class Rules {
     private static Tensor[] minMax(Tensor g, Tensor[] x, boolean[] need, boolean max) {
         Tensor a = x[0].detach();
         Tensor b = x[1].detach();
-        Tensor wins = max ? a.gt(b) : a.lt(b);
-        Tensor share = wins.add(a.eq(b).mul(0.5));          // 1, 1/2 at ties, 0
+        Tensor share = a.winShare(b, max);                  // 1, 1/2 at ties, 0
         return two(need, () -> g.mul(share).sumTo(x[0].shape()),
                 () -> g.mul(Tensor.scalar(1.0).sub(share)).sumTo(x[1].shape()));
     }

@@ -29,8 +29,11 @@ public final class Attr {
     public record Matmul(boolean transA, boolean transB) {
     }
 
-    /** Comparison kind of a {@link Primitive#COMPARE}. */
-    public enum Cmp { GT, GE, LT, LE, EQ, NE }
+    /**
+     * Comparison kind of a {@link Primitive#COMPARE}; {@code SHARE_GT} and {@code SHARE_LT} give 1 where the
+     * strict comparison holds, 1/2 where the operands are equal and 0 otherwise.
+     */
+    public enum Cmp { GT, GE, LT, LE, EQ, NE, SHARE_GT, SHARE_LT }
 
     /**
      * Sliding windows over an image batch {@code [N, C, H, W]} (the {@code image} shape):

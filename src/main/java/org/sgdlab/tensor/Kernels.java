@@ -18,7 +18,7 @@ final class Kernels {
 
     private static final Simd SIMD = Simd.INSTANCE;
 
-    enum Bin { ADD, SUB, MUL, DIV, POW, MAX, MIN, GT, GE, LT, LE, EQ, NE, MUL_1MSQ }
+    enum Bin { ADD, SUB, MUL, DIV, POW, MAX, MIN, GT, GE, LT, LE, EQ, NE, MUL_1MSQ, SHARE_GT, SHARE_LT }
 
     enum Un { NEG, EXP, LOG, TANH, SIGMOID, SQRT, ABS, SIGN, ERF }
 
@@ -167,6 +167,8 @@ final class Kernels {
             case EQ: return x == y ? 1 : 0;
             case NE: return x != y ? 1 : 0;
             case MUL_1MSQ: return x * (1.0 - y * y);
+            case SHARE_GT: return x > y ? 1 : x == y ? 0.5 : 0;
+            case SHARE_LT: return x < y ? 1 : x == y ? 0.5 : 0;
             default: throw new AssertionError(op);
         }
     }

@@ -399,6 +399,15 @@ public final class Tensor {
         return bin(k, Primitive.COMPARE, c, b);
     }
 
+    /**
+     * The share of a gradient of {@code maximum(this, b)} ({@code greater}) or {@code minimum(this, b)} that
+     * goes to this operand: 1 where {@code this > b} (resp. {@code <}), 1/2 where equal, else 0 (also for NaN);
+     * one pass, the values of {@code gt(b).add(eq(b).mul(0.5))} (zero gradient).
+     */
+    public Tensor winShare(Tensor b, boolean greater) {
+        return greater ? cmp(Kernels.Bin.SHARE_GT, Attr.Cmp.SHARE_GT, b) : cmp(Kernels.Bin.SHARE_LT, Attr.Cmp.SHARE_LT, b);
+    }
+
     /** 1 where {@code this > b}, else 0 (zero gradient). */
     public Tensor gt(Tensor b) {
         return cmp(Kernels.Bin.GT, Attr.Cmp.GT, b);

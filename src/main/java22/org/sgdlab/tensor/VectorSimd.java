@@ -39,6 +39,8 @@ final class VectorSimd implements Simd {
                 case MAX: maxVV(a, ao, b, bo, o, oo, n); return true;
                 case MIN: minVV(a, ao, b, bo, o, oo, n); return true;
                 case GT: gtVV(a, ao, b, bo, o, oo, n); return true;
+                case SHARE_GT: shareGtVV(a, ao, b, bo, o, oo, n); return true;
+                case SHARE_LT: shareLtVV(a, ao, b, bo, o, oo, n); return true;
                 case GE: geVV(a, ao, b, bo, o, oo, n); return true;
                 case LT: ltVV(a, ao, b, bo, o, oo, n); return true;
                 case LE: leVV(a, ao, b, bo, o, oo, n); return true;
@@ -57,6 +59,8 @@ final class VectorSimd implements Simd {
                 case MAX: maxVS(a, ao, b[bo], o, oo, n); return true;
                 case MIN: minVS(a, ao, b[bo], o, oo, n); return true;
                 case GT: gtVS(a, ao, b[bo], o, oo, n); return true;
+                case SHARE_GT: shareGtVS(a, ao, b[bo], o, oo, n); return true;
+                case SHARE_LT: shareLtVS(a, ao, b[bo], o, oo, n); return true;
                 case GE: geVS(a, ao, b[bo], o, oo, n); return true;
                 case LT: ltVS(a, ao, b[bo], o, oo, n); return true;
                 case LE: leVS(a, ao, b[bo], o, oo, n); return true;
@@ -315,6 +319,61 @@ final class VectorSimd implements Simd {
         }
         for (; i < n; i++) {
             o[oo + i] = Math.min(c, b[bo + i]);
+        }
+    }
+
+    private static final DoubleVector HALF = DoubleVector.broadcast(S, 0.5);
+
+    /** Kernels' SHARE_GT / SHARE_LT: 1 where a > b (a < b), 1/2 where equal, else 0. */
+    private static void shareGtVV(double[] a, int ao, double[] b, int bo, double[] o, int oo, int n) {
+        int i = 0;
+        for (int up = S.loopBound(n); i < up; i += L) {
+            DoubleVector x = DoubleVector.fromArray(S, a, ao + i);
+            DoubleVector y = DoubleVector.fromArray(S, b, bo + i);
+            ZERO.blend(HALF, x.compare(VectorOperators.EQ, y)).blend(ONE, x.compare(VectorOperators.GT, y))
+                    .intoArray(o, oo + i);
+        }
+        for (; i < n; i++) {
+            o[oo + i] = Kernels.apply(Kernels.Bin.SHARE_GT, a[ao + i], b[bo + i]);
+        }
+    }
+
+    private static void shareGtVS(double[] a, int ao, double c, double[] o, int oo, int n) {
+        DoubleVector y = DoubleVector.broadcast(S, c);
+        int i = 0;
+        for (int up = S.loopBound(n); i < up; i += L) {
+            DoubleVector x = DoubleVector.fromArray(S, a, ao + i);
+            ZERO.blend(HALF, x.compare(VectorOperators.EQ, y)).blend(ONE, x.compare(VectorOperators.GT, y))
+                    .intoArray(o, oo + i);
+        }
+        for (; i < n; i++) {
+            o[oo + i] = Kernels.apply(Kernels.Bin.SHARE_GT, a[ao + i], c);
+        }
+    }
+
+    private static void shareLtVV(double[] a, int ao, double[] b, int bo, double[] o, int oo, int n) {
+        int i = 0;
+        for (int up = S.loopBound(n); i < up; i += L) {
+            DoubleVector x = DoubleVector.fromArray(S, a, ao + i);
+            DoubleVector y = DoubleVector.fromArray(S, b, bo + i);
+            ZERO.blend(HALF, x.compare(VectorOperators.EQ, y)).blend(ONE, x.compare(VectorOperators.LT, y))
+                    .intoArray(o, oo + i);
+        }
+        for (; i < n; i++) {
+            o[oo + i] = Kernels.apply(Kernels.Bin.SHARE_LT, a[ao + i], b[bo + i]);
+        }
+    }
+
+    private static void shareLtVS(double[] a, int ao, double c, double[] o, int oo, int n) {
+        DoubleVector y = DoubleVector.broadcast(S, c);
+        int i = 0;
+        for (int up = S.loopBound(n); i < up; i += L) {
+            DoubleVector x = DoubleVector.fromArray(S, a, ao + i);
+            ZERO.blend(HALF, x.compare(VectorOperators.EQ, y)).blend(ONE, x.compare(VectorOperators.LT, y))
+                    .intoArray(o, oo + i);
+        }
+        for (; i < n; i++) {
+            o[oo + i] = Kernels.apply(Kernels.Bin.SHARE_LT, a[ao + i], c);
         }
     }
 

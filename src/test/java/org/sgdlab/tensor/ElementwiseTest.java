@@ -43,7 +43,11 @@ class ElementwiseTest {
                 new BinOp("lt", Tensor::lt, Tensor::lt, (x, y) -> x < y ? 1 : 0),
                 new BinOp("le", Tensor::le, Tensor::le, (x, y) -> x <= y ? 1 : 0),
                 new BinOp("eq", Tensor::eq, Tensor::eq, (x, y) -> x == y ? 1 : 0),
-                new BinOp("ne", Tensor::ne, Tensor::ne, (x, y) -> x != y ? 1 : 0));
+                new BinOp("ne", Tensor::ne, Tensor::ne, (x, y) -> x != y ? 1 : 0),
+                new BinOp("winShare>", (a, b) -> a.winShare(b, true), (a, c) -> a.winShare(Tensor.scalar(c), true),
+                        (x, y) -> x > y ? 1 : x == y ? 0.5 : 0),
+                new BinOp("winShare<", (a, b) -> a.winShare(b, false), (a, c) -> a.winShare(Tensor.scalar(c), false),
+                        (x, y) -> x < y ? 1 : x == y ? 0.5 : 0));
     }
 
     /** Broadcasting pairs: rank 0, scalars, leading axes, size-0 axes, and large ones (parallel paths). */
@@ -485,5 +489,32 @@ class ElementwiseTest {
         double[] want = Ref.binary((x, y) -> x + 2.0 * y, a.toArray(), new int[] {2, 3}, b.toArray(), new int[] {3},
                 new int[] {2, 3});
         Ref.assertExact("addScaled broadcast", new int[] {2, 3}, want, a.addScaled(b, 2.0));
+    }
+
+    /** winShare, the max/min gradient's share, equals the three operations it replaced at ties, NaN, zeros. */
+    @Test
+    void winShareIsGtPlusHalfEqAtTiesAndNan() {
+        double[] pool = {0.0, -0.0, 1.0, -1.0, 2.5, Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY};
+        SplittableRandom rng = new SplittableRandom(17);
+        for (int n : new int[] {1, 7, 37, 1000}) {
+            double[] x = new double[n];
+            double[] y = new double[n];
+            for (int i = 0; i < n; i++) {
+                x[i] = pool[rng.nextInt(pool.length)];
+                y[i] = pool[rng.nextInt(pool.length)];
+            }
+            Tensor a = Tensor.of(x, n);
+            Tensor b = Tensor.of(y, n);
+            for (boolean greater : new boolean[] {true, false}) {
+                for (Tensor c : new Tensor[] {b, Tensor.scalar(0.0), Tensor.scalar(Double.NaN)}) {
+                    Tensor want = (greater ? a.gt(c) : a.lt(c)).add(a.eq(c).mul(0.5));
+                    assertEquals(java.util.Arrays.toString(want.toArray()), java.util.Arrays.toString(a.winShare(c, greater).toArray()),
+                            "n=" + n + " greater=" + greater + " against " + java.util.Arrays.toString(c.shape()));
+                    Tensor wantSv = (greater ? c.gt(a) : c.lt(a)).add(c.eq(a).mul(0.5));
+                    assertEquals(java.util.Arrays.toString(wantSv.toArray()), java.util.Arrays.toString(c.winShare(a, greater).toArray()),
+                            "scalar first, n=" + n);
+                }
+            }
+        }
     }
 }
