@@ -96,7 +96,7 @@ public final class CatapultGdStudy implements Study {
 
     @Override
     public String quickRuntime() {
-        return "~10 s";
+        return "~8 s";
     }
 
     @Override
