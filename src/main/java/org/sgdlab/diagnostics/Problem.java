@@ -100,6 +100,33 @@ public record Problem(Model model, Loss loss, Dataset train, Dataset test, int p
         return new Eval(lossSum / d.size(), acc ? correct / d.size() : Double.NaN);
     }
 
+    /** {@link #evaluate} and {@link #valueAndGrad} of one data set. */
+    public record EvalAndGrad(Eval eval, Autodiff.ValueAndGrad valueAndGrad) {
+    }
+
+    /**
+     * {@link #evaluate} and {@link #valueAndGrad} of a data set that is one chunk, from one forward pass: the
+     * loss, accuracy and gradient have the bits of the two separate calls (the same operations on the same
+     * values; the loss is the sum divided by N here and multiplied by 1/N in the objective, as there).
+     */
+    public EvalAndGrad evaluateAndGrad(Tensor theta, Dataset d) {
+        if (chunks(d).size() != 1) {
+            throw new IllegalArgumentException("evaluateAndGrad: " + d.size() + " examples are more than one chunk of "
+                    + physicalBatch + "; use evaluate and valueAndGrad");
+        }
+        boolean acc = d.hasLabels();
+        double[] sums = new double[2];
+        double inv = 1.0 / d.size();
+        Autodiff.ValueAndGrad vg = Autodiff.valueAndGrad(th -> {
+            Tensor out = model.apply(th, d.x());
+            Tensor lossSum = loss.perExample(out, d.y()).sum();
+            sums[0] = 0.0 + lossSum.item();                                 // evaluate's running sums, from 0
+            sums[1] = acc ? 0.0 + Accuracy.of(out.detach(), d.y()) * d.size() : 0.0;
+            return lossSum.mul(inv);
+        }, theta);
+        return new EvalAndGrad(new Eval(sums[0] / d.size(), acc ? sums[1] / d.size() : Double.NaN), vg);
+    }
+
     /** Mean loss of {@code theta} on {@code d}. */
     public double loss(Tensor theta, Dataset d) {
         return evaluate(theta, d).loss();

@@ -158,15 +158,28 @@ public final class Trainer {
                 row.put("threshold", opt.threshold(t));
                 double trainLoss = Double.NaN;
                 boolean eval = last || t % c.evalEvery() == 0;
+                int[] batch = c.sampler().batch(t);
+                // a full-batch step evaluated at this theta: one forward pass gives the training loss and
+                // accuracy and the step's gradient, with the bits of the two separate computations
+                Autodiff.ValueAndGrad stepGrad = null;
                 if (eval) {
-                    Problem.Eval e = problem.evaluate(theta, problem.train());
+                    Problem.Eval e;
+                    if (!last && c.labelNoiseStd() == 0 && wholeInOrder(batch, problem.train().size())
+                            && problem.chunks(problem.train()).size() == 1) {
+                        Problem.EvalAndGrad eg = problem.evaluateAndGrad(theta, problem.train());
+                        e = eg.eval();
+                        stepGrad = eg.valueAndGrad();
+                    } else {
+                        e = problem.evaluate(theta, problem.train());
+                    }
                     trainLoss = e.loss();
                     row.put("train_loss", trainLoss);
                     if (row.containsKey("train_acc")) {
                         row.put("train_acc", e.accuracy());
                     }
                     if (c.fullGradNorm()) {
-                        row.put("grad_norm", problem.valueAndGrad(theta, problem.train()).grad().norm());
+                        row.put("grad_norm", (stepGrad != null ? stepGrad : problem.valueAndGrad(theta, problem.train()))
+                                .grad().norm());
                     }
                 }
                 if (row.containsKey("test_loss") && (last || t % c.testEvery() == 0)) {
@@ -199,7 +212,6 @@ public final class Trainer {
                     out.metrics(row);
                     break;
                 }
-                int[] batch = c.sampler().batch(t);
                 if (c.controller() != null) {
                     adjust(t, batch, trainLoss, row);
                 }
@@ -230,12 +242,15 @@ public final class Trainer {
                     break;
                 }
                 // the update of step t
-                Dataset b = problem.train().batch(batch);
-                if (c.labelNoiseStd() > 0) {
-                    SplittableRandom nr = Rng.stream(c.seed(), Rng.BATCHES, "label-noise", t);
-                    b = Dataset.regression(b.name(), b.x(), b.y().add(Tensor.randn(nr, b.y().shape()).mul(c.labelNoiseStd())));
+                Autodiff.ValueAndGrad vg = stepGrad;
+                if (vg == null) {
+                    Dataset b = problem.train().batch(batch);
+                    if (c.labelNoiseStd() > 0) {
+                        SplittableRandom nr = Rng.stream(c.seed(), Rng.BATCHES, "label-noise", t);
+                        b = Dataset.regression(b.name(), b.x(), b.y().add(Tensor.randn(nr, b.y().shape()).mul(c.labelNoiseStd())));
+                    }
+                    vg = Autodiff.valueAndGrad(problem.objective(b), theta);
                 }
-                Autodiff.ValueAndGrad vg = Autodiff.valueAndGrad(problem.objective(b), theta);
                 double batchLoss = vg.loss();
                 double gnorm = vg.grad().norm();
                 row.put("batch_loss", batchLoss);
@@ -314,6 +329,19 @@ public final class Trainer {
                 row.put("lr", opt.lr(t));
                 row.put("threshold", opt.threshold(t));
             }
+        }
+
+        /** Whether the step's batch is the whole training set in order (full-batch GD). */
+        private static boolean wholeInOrder(int[] batch, int n) {
+            if (batch.length != n) {
+                return false;
+            }
+            for (int i = 0; i < n; i++) {
+                if (batch[i] != i) {
+                    return false;
+                }
+            }
+            return true;
         }
 
         private void timing(long t, long t0) {

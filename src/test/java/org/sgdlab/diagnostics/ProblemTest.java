@@ -1,6 +1,8 @@
 package org.sgdlab.diagnostics;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.SplittableRandom;
@@ -57,5 +59,38 @@ class ProblemTest {
             right += pred[i] == d.label(i) ? 1 : 0;
         }
         assertEquals(right / 10.0, p.evaluate(th, d).accuracy(), 1e-15);
+    }
+
+    /** One forward pass for evaluate + valueAndGrad gives the bits of the two calls (full-batch GD uses it). */
+    @Test
+    void evaluateAndGradHasTheBitsOfTheSeparateCalls() {
+        SplittableRandom r = new SplittableRandom(3);
+        int n = 37;
+        Tensor x = Tensor.randn(r, n, 6);
+        Dataset cls = Dataset.classification("c", x, r.ints(n, 0, 4).toArray(), 4);
+        Dataset reg = Dataset.regression("r", x, Tensor.randn(r, n, 1));
+        for (Dataset d : new Dataset[] {cls, reg}) {
+            for (String lossName : d == cls ? new String[] {"mse", "cross-entropy"} : new String[] {"mse"}) {
+                Mlp m = Mlp.of(Activation.of("tanh"), 6, 9, d.y().dim(1));
+                Problem p = new Problem(m, lossName.equals("mse") ? Losses.of("mse", MseConvention.HALF)
+                        : Losses.of(lossName), d, null, 1000);
+                Tensor th = m.init(r);
+                for (int k = 0; k < 5; k++) {
+                    Problem.EvalAndGrad eg = p.evaluateAndGrad(th, d);
+                    Problem.Eval e = p.evaluate(th, d);
+                    Autodiff.ValueAndGrad vg = Autodiff.valueAndGrad(p.objective(d.batch(java.util.stream.IntStream.range(0, n).toArray())), th);
+                    String what = d.name() + " " + lossName + " step " + k;
+                    assertEquals(Double.doubleToLongBits(e.loss()), Double.doubleToLongBits(eg.eval().loss()), what);
+                    assertEquals(Double.doubleToLongBits(e.accuracy()), Double.doubleToLongBits(eg.eval().accuracy()), what);
+                    assertEquals(Double.doubleToLongBits(vg.loss()), Double.doubleToLongBits(eg.valueAndGrad().loss()), what);
+                    assertArrayEquals(vg.grad().toArray(), eg.valueAndGrad().grad().toArray(), 0.0, what);
+                    th = th.addScaled(vg.grad(), -0.5);
+                }
+            }
+        }
+        Problem small = new Problem(Mlp.of(Activation.of("tanh"), 6, 2), Losses.of("cross-entropy"), cls, null, 10);
+        IllegalArgumentException ex = assertThrows(IllegalArgumentException.class,
+                () -> small.evaluateAndGrad(Tensor.zeros(26), cls));
+        assertTrue(ex.getMessage().contains("more than one chunk"), ex.getMessage());
     }
 }
