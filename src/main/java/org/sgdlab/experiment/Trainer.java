@@ -244,7 +244,8 @@ public final class Trainer {
                 // the update of step t
                 Autodiff.ValueAndGrad vg = stepGrad;
                 if (vg == null) {
-                    Dataset b = problem.train().batch(batch);
+                    Dataset b = wholeInOrder(batch, problem.train().size()) ? problem.train()    // the same values
+                            : problem.train().batch(batch);
                     if (c.labelNoiseStd() > 0) {
                         SplittableRandom nr = Rng.stream(c.seed(), Rng.BATCHES, "label-noise", t);
                         b = Dataset.regression(b.name(), b.x(), b.y().add(Tensor.randn(nr, b.y().shape()).mul(c.labelNoiseStd())));
