@@ -168,7 +168,7 @@ public final class MomentumCatapultStudy implements Study {
 
     @Override
     public String quickRuntime() {
-        return "~9 s";
+        return "~8 s";
     }
 
     @Override
