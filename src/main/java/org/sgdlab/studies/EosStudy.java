@@ -125,7 +125,7 @@ public final class EosStudy implements Study {
      */
     @Override
     public String fullRuntime() {
-        return "~8 min";
+        return "~6 min";
     }
 
     @Override
