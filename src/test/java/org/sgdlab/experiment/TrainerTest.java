@@ -107,6 +107,46 @@ class TrainerTest {
         }
     }
 
+    /**
+     * Full-batch steps that are evaluated take the loss, accuracy and gradient from one forward pass; the logged
+     * values and the trajectory have the bits of the separate calls, done here by hand (evaluated and
+     * non-evaluated steps, the full-batch gradient norm, the parameter norm of the next step).
+     */
+    @Test
+    void fullBatchStepsHaveTheBitsOfSeparateEvaluationAndGradient() {
+        Presets.Prepared d = Presets.digits(Presets.Options.defaults().withTrainSize(37).withTestSize(100));
+        Problem p = new Problem(Mlp.of(Activation.of("tanh"), 64, 16, 10), Losses.of("mse", MseConvention.HALF),
+                d.train(), d.test(), 1000);
+        double lr = 0.3;
+        TrainConfig c = TrainConfig.builder(p, Optimizers.gd(Schedules.constant(lr)),
+                Samplers.create(Samplers.FULL_BATCH, 37, 37, 0)).steps(40).evalEvery(2).fullGradNorm(true).build();
+        MetricsLog log = new MetricsLog();
+        Trainer.run(c, log);
+        org.sgdlab.tensor.Tensor theta = Trainer.initialTheta(c);
+        int[] all = java.util.stream.IntStream.range(0, 37).toArray();
+        for (int t = 0; t < 40; t++) {
+            Map<String, Object> row = log.rows().get(t);
+            assertEquals(bits(theta.norm()), bits((Double) row.get("param_norm")), "param_norm, step " + t);
+            if (t % 2 == 0) {
+                Problem.Eval e = p.evaluate(theta, p.train());
+                assertEquals(bits(e.loss()), bits((Double) row.get("train_loss")), "train_loss, step " + t);
+                assertEquals(bits(e.accuracy()), bits((Double) row.get("train_acc")), "train_acc, step " + t);
+                assertEquals(bits(p.valueAndGrad(theta, p.train()).grad().norm()), bits((Double) row.get("grad_norm")),
+                        "grad_norm, step " + t);
+            } else {
+                assertEquals(null, row.get("train_loss"), "not evaluated, step " + t);
+            }
+            org.sgdlab.autodiff.Autodiff.ValueAndGrad vg =
+                    org.sgdlab.autodiff.Autodiff.valueAndGrad(p.objective(p.train().batch(all)), theta);
+            assertEquals(bits(vg.loss()), bits((Double) row.get("batch_loss")), "batch_loss, step " + t);
+            theta = theta.addScaled(vg.grad(), -lr);
+        }
+    }
+
+    private static long bits(double x) {
+        return Double.doubleToLongBits(x);
+    }
+
     @Test
     void heavyBallWithZeroBetaIsGd() {
         Problem p = digits(100);
