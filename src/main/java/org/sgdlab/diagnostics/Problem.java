@@ -110,7 +110,7 @@ public record Problem(Model model, Loss loss, Dataset train, Dataset test, int p
      * values; the loss is the sum divided by N here and multiplied by 1/N in the objective, as there).
      */
     public EvalAndGrad evaluateAndGrad(Tensor theta, Dataset d) {
-        if (chunks(d).size() != 1) {
+        if (d.size() > physicalBatch) {
             throw new IllegalArgumentException("evaluateAndGrad: " + d.size() + " examples are more than one chunk of "
                     + physicalBatch + "; use evaluate and valueAndGrad");
         }

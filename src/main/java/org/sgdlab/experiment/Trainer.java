@@ -159,13 +159,13 @@ public final class Trainer {
                 double trainLoss = Double.NaN;
                 boolean eval = last || t % c.evalEvery() == 0;
                 int[] batch = c.sampler().batch(t);
+                boolean whole = wholeInOrder(batch, problem.train().size());
                 // a full-batch step evaluated at this theta: one forward pass gives the training loss and
                 // accuracy and the step's gradient, with the bits of the two separate computations
                 Autodiff.ValueAndGrad stepGrad = null;
                 if (eval) {
                     Problem.Eval e;
-                    if (!last && c.labelNoiseStd() == 0 && wholeInOrder(batch, problem.train().size())
-                            && problem.chunks(problem.train()).size() == 1) {
+                    if (!last && whole && c.labelNoiseStd() == 0 && problem.train().size() <= problem.physicalBatch()) {
                         Problem.EvalAndGrad eg = problem.evaluateAndGrad(theta, problem.train());
                         e = eg.eval();
                         stepGrad = eg.valueAndGrad();
@@ -244,8 +244,7 @@ public final class Trainer {
                 // the update of step t
                 Autodiff.ValueAndGrad vg = stepGrad;
                 if (vg == null) {
-                    Dataset b = wholeInOrder(batch, problem.train().size()) ? problem.train()    // the same values
-                            : problem.train().batch(batch);
+                    Dataset b = whole ? problem.train() : problem.train().batch(batch);     // the same values
                     if (c.labelNoiseStd() > 0) {
                         SplittableRandom nr = Rng.stream(c.seed(), Rng.BATCHES, "label-noise", t);
                         b = Dataset.regression(b.name(), b.x(), b.y().add(Tensor.randn(nr, b.y().shape()).mul(c.labelNoiseStd())));

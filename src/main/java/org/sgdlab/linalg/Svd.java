@@ -242,10 +242,10 @@ public final class Svd {
                             gs[0] = Vec.rotateDot(c[i], c[j], cs, sn, c[j + 1]);
                             pending = true;
                         } else {
-                            rotate(c[i], c[j], cs, sn);
+                            Vec.rotate(c[i], c[j], cs, sn);
                         }
                         if (v != null) {
-                            rotate(v[i], v[j], cs, sn);
+                            Vec.rotate(v[i], v[j], cs, sn);
                         }
                         norms[i] = a - tt * g;                      // exact for the rotation that zeroes g
                         norms[j] = b + tt * g;
@@ -257,15 +257,6 @@ public final class Svd {
             }
         }
         return false;
-    }
-
-    private static void rotate(double[] x, double[] y, double c, double s) {
-        for (int k = 0; k < x.length; k++) {
-            double xi = x[k];
-            double yi = y[k];
-            x[k] = c * xi - s * yi;
-            y[k] = s * xi + c * yi;
-        }
     }
 
     /**

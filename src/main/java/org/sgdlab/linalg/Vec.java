@@ -131,8 +131,18 @@ final class Vec {
         c[at + 3] = s3;
     }
 
+    /** The plane rotation {@code x <- c x - s y}, {@code y <- s x + c y}. */
+    static void rotate(double[] x, double[] y, double c, double s) {
+        for (int k = 0; k < x.length; k++) {
+            double xi = x[k];
+            double yi = y[k];
+            x[k] = c * xi - s * yi;
+            y[k] = s * xi + c * yi;
+        }
+    }
+
     /**
-     * The plane rotation {@code x <- c x - s y}, {@code y <- s x + c y}, and in the same sweep
+     * {@link #rotate}, and in the same sweep
      * {@code dot(x', z)} of the rotated x with z, with the bits of {@link #dot}.
      */
     static double rotateDot(double[] x, double[] y, double c, double s, double[] z) {

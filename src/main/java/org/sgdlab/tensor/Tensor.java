@@ -1110,13 +1110,13 @@ public final class Tensor {
      */
     private static void smallGemm(boolean ta, boolean tb, int m, int n, int k,
                                   double[] a, int ao, int lda, double[] b, int bo, int ldb, double[] c, int co) {
+        int ai = ta ? 1 : lda;                          // op(A)(i, p) = a[ao + i * ai + p * ap]
+        int ap = ta ? lda : 1;
         if (!tb && n >= 4) {
-            int as = ta ? 1 : lda;
-            int ap = ta ? lda : 1;
             for (int i = 0; i < m; i++) {
                 int ci = co + i * n;
                 for (int p = 0; p < k; p++) {
-                    double x = a[ao + i * as + p * ap];
+                    double x = a[ao + i * ai + p * ap];
                     int bp = bo + p * ldb;
                     for (int j = 0; j < n; j++) {
                         c[ci + j] += x * b[bp + j];
@@ -1127,8 +1127,6 @@ public final class Tensor {
         }
         // dot products over p; four rows of op(A) at a time, so four independent sums are in flight
         // (each output is still its own sum from 0 in increasing p)
-        int ai = ta ? 1 : lda;
-        int ap = ta ? lda : 1;
         int bjs = tb ? ldb : 1;
         int bps = tb ? 1 : ldb;
         for (int j = 0; j < n; j++) {
