@@ -33,6 +33,8 @@ final class Backprop {
             Map<Tensor, Boolean> relevant = new IdentityHashMap<>();
             topo(y, targetIndex, order, relevant);
             Map<Tensor, Acc> cot = new IdentityHashMap<>();
+            Map<Tensor, Into> into = createGraph || seed.isTraced() ? Map.of()
+                    : assemble(order, targetIndex, relevant, cot);
             cot.computeIfAbsent(y, k -> new Acc()).add(seed);
             for (int i = order.size() - 1; i >= 0; i--) {
                 Tensor t = order.get(i);
@@ -65,7 +67,11 @@ final class Backprop {
                     continue;
                 }
                 Tensor out = createGraph ? t : t.detach();
-                Tensor[] gin = Rules.of(t.primitive()).vjp(g, out, in, t.attr(), need);
+                Into dest = into.get(t);
+                Tensor[] gin = dest != null
+                        ? Rules.matmul(g, in, (Attr.Matmul) t.attr(), need, dest.input(), dest.assembly(),
+                                dest.offset())
+                        : Rules.of(t.primitive()).vjp(g, out, in, t.attr(), need);
                 for (int j = 0; j < n; j++) {
                     if (need[j] && gin[j] != null) {
                         cot.computeIfAbsent(t.input(j), k -> new Acc()).add(gin[j]);
@@ -81,17 +87,131 @@ final class Backprop {
         return result;
     }
 
+    /** Where a product's cotangent for one of its inputs is written: a region of a target's gradient. */
+    private record Into(int input, Tensor.Assembly assembly, int offset) {
+    }
+
+    /**
+     * Plans a detached pass's gradients of targets that are only read through disjoint slices along
+     * axis 0 (a flat parameter vector cut into layers, and layers into weights and biases, possibly
+     * again and again): each such target's gradient becomes one {@link Tensor.Assembly}, the slices'
+     * cotangents become regions of it, and a rank-2 product that reads a slice (directly or through
+     * one reshape, and nothing else reads either) gets its cotangent for the slice computed straight
+     * into the slice's region. The gradient then needs no copy of its largest parts. Returns the
+     * products so planned; registers the accumulators of the targets and slices in {@code cot}.
+     */
+    private static Map<Tensor, Into> assemble(List<Tensor> order, Map<Tensor, Integer> targets,
+                                              Map<Tensor, Boolean> relevant, Map<Tensor, Acc> cot) {
+        // who reads each relevant node, per input slot (cotangents flow back along these)
+        Map<Tensor, List<Tensor>> readers = new IdentityHashMap<>();
+        for (Tensor t : order) {
+            if (targets.containsKey(t)) {
+                continue;
+            }
+            for (int j = 0; j < t.arity(); j++) {
+                Tensor x = t.input(j);
+                if (Boolean.TRUE.equals(relevant.get(x))) {
+                    readers.computeIfAbsent(x, k -> new ArrayList<>(2)).add(t);
+                }
+            }
+        }
+        Map<Tensor, Into> into = new IdentityHashMap<>();
+        for (Tensor target : targets.keySet()) {
+            if (slicedAlongAxis0(readers.get(target))) {
+                region(target, new Tensor.Assembly(target.shape()), 0, true, readers, cot, into);
+            }
+        }
+        return into;
+    }
+
+    /** Node {@code t} is the region of {@code asm} from {@code offset} on, read only through disjoint axis-0 slices. */
+    private static void region(Tensor t, Tensor.Assembly asm, int offset, boolean root,
+                               Map<Tensor, List<Tensor>> readers, Map<Tensor, Acc> cot, Map<Tensor, Into> into) {
+        int inner = t.dim(0) == 0 ? 0 : t.size() / t.dim(0);
+        cot.put(t, new Acc(asm, offset, inner, root));
+        for (Tensor s : readers.get(t)) {
+            int at = offset + ((Attr.Slice) s.attr()).start() * inner;
+            List<Tensor> next = readers.get(s);
+            if (slicedAlongAxis0(next)) {
+                region(s, asm, at, false, readers, cot, into);
+                continue;
+            }
+            Tensor w = s;                                          // the slice, or its one reshape
+            if (next != null && next.size() == 1 && next.get(0).primitive() == Primitive.RESHAPE) {
+                w = next.get(0);
+            }
+            List<Tensor> r = readers.get(w);
+            if (r == null || r.size() != 1) {
+                continue;
+            }
+            Tensor p = r.get(0);
+            if (p.primitive() == Primitive.MATMUL && !into.containsKey(p) && p.input(0).rank() == 2
+                    && p.input(1).rank() == 2) {
+                into.put(p, new Into(p.input(0) == w ? 0 : 1, asm, at));
+            }
+        }
+    }
+
+    /** True when there are readers and all are slices along axis 0, no two overlapping. */
+    private static boolean slicedAlongAxis0(List<Tensor> readers) {
+        if (readers == null || readers.isEmpty()) {
+            return false;
+        }
+        List<Attr.Slice> slices = new ArrayList<>(readers.size());
+        for (Tensor r : readers) {
+            if (r.primitive() != Primitive.SLICE || ((Attr.Slice) r.attr()).axis() != 0) {
+                return false;
+            }
+            slices.add((Attr.Slice) r.attr());
+        }
+        return disjoint(slices);
+    }
+
+    /** True when the slices share one axis and no two overlap. */
+    private static boolean disjoint(List<Attr.Slice> slices) {
+        int axis = slices.get(0).axis();
+        List<Attr.Slice> sorted = new ArrayList<>(slices);
+        sorted.sort((a, b) -> Integer.compare(a.start(), b.start()));
+        for (int i = 0; i < sorted.size(); i++) {
+            if (sorted.get(i).axis() != axis || i > 0 && sorted.get(i).start() < sorted.get(i - 1).stop()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /**
      * The cotangent of one node while it accumulates. Cotangents arriving through slices of the
      * node (a flat parameter vector cut into layer weights, say) are kept as pieces and joined
      * by one concatenation with zero gaps, instead of each being padded to the full size and
      * summed: same values, O(size) instead of O(size x pieces). Overlapping or mixed-axis slices
-     * fall back to the padding rule.
+     * fall back to the padding rule. In a detached pass, a node that {@link #assemble} planned
+     * places its pieces in its region of the target's {@link Tensor.Assembly} instead (no copy of
+     * a piece that a product wrote there).
      */
     private static final class Acc {
+        /**
+         * Set when {@link #assemble} planned this node's gradient: the region of {@code assembly} from
+         * {@code offset} on, {@code inner} values per index of axis 0, the whole of it for a {@code root}.
+         */
+        private final Tensor.Assembly assembly;
+        private final int offset;
+        private final int inner;
+        private final boolean root;
         private Tensor sum;
         private List<Attr.Slice> slices;
         private List<Tensor> pieces;
+
+        Acc() {
+            this(null, 0, 0, false);
+        }
+
+        Acc(Tensor.Assembly assembly, int offset, int inner, boolean root) {
+            this.assembly = assembly;
+            this.offset = offset;
+            this.inner = inner;
+            this.root = root;
+        }
 
         void add(Tensor g) {
             sum = sum == null ? g : sum.add(g);
@@ -107,25 +227,24 @@ final class Backprop {
         }
 
         Tensor total(Tensor node) {
-            if (slices == null) {
-                return sum;
-            }
-            int axis = slices.get(0).axis();
-            boolean sameAxis = true;
-            for (Attr.Slice s : slices) {
-                sameAxis &= s.axis() == axis;
-            }
-            Integer[] idx = new Integer[slices.size()];
-            for (int i = 0; i < idx.length; i++) {
-                idx[i] = i;
-            }
-            Arrays.sort(idx, (a, b) -> Integer.compare(slices.get(a).start(), slices.get(b).start()));
-            boolean disjoint = sameAxis;
-            for (int i = 1; i < idx.length && disjoint; i++) {
-                disjoint = slices.get(idx[i]).start() >= slices.get(idx[i - 1]).stop();
-            }
             Tensor joined;
-            if (disjoint) {
+            if (assembly != null) {
+                int k = slices == null ? 0 : slices.size();
+                int[] offsets = new int[k];
+                for (int i = 0; i < k; i++) {
+                    offsets[i] = offset + slices.get(i).start() * inner;
+                }
+                Tensor[] parts = k == 0 ? new Tensor[0] : pieces.toArray(new Tensor[0]);
+                joined = root ? assembly.finish(offsets, parts) : assembly.part(offset, node.shape(), offsets, parts);
+            } else if (slices == null) {
+                return sum;
+            } else if (disjoint(slices)) {
+                Integer[] idx = new Integer[slices.size()];
+                for (int i = 0; i < idx.length; i++) {
+                    idx[i] = i;
+                }
+                Arrays.sort(idx, (a, b) -> Integer.compare(slices.get(a).start(), slices.get(b).start()));
+                int axis = slices.get(0).axis();
                 int len = node.dim(axis);
                 List<Tensor> parts = new ArrayList<>();
                 int at = 0;

@@ -185,7 +185,16 @@ final class Rules {
      * one product over the folded batch.
      */
     private static Tensor[] matmul(Tensor g, Tensor y, Tensor[] x, Object attr, boolean[] need) {
-        Attr.Matmul m = (Attr.Matmul) attr;
+        return matmul(g, x, (Attr.Matmul) attr, need, -1, null, 0);
+    }
+
+    /**
+     * The product rule, with the cotangent of input {@code into} (when it is 0 or 1, for rank-2
+     * operands) computed straight into {@code asm} from {@code offset} on: the same products, so
+     * the same bits as the rule's own.
+     */
+    static Tensor[] matmul(Tensor g, Tensor[] x, Attr.Matmul m, boolean[] need, int into, Tensor.Assembly asm,
+                           int offset) {
         boolean ta = m.transA();
         boolean tb = m.transB();
         Tensor a = x[0];
@@ -193,7 +202,8 @@ final class Rules {
         Tensor ga = null;
         Tensor gb = null;
         if (need[0]) {
-            ga = ta ? b.matmul(g, tb, true) : g.matmul(b, false, !tb);
+            boolean here = into == 0;
+            ga = ta ? product(b, g, tb, true, here, asm, offset) : product(g, b, false, !tb, here, asm, offset);
             ga = ga.sumTo(a.shape());
         }
         if (need[1]) {
@@ -202,10 +212,16 @@ final class Rules {
                 Tensor g2 = g.reshape(-1, g.dim(-1));                    // [B*m, n]
                 gb = tb ? g2.matmul(a2, true, false) : a2.matmul(g2, true, false);
             } else {
-                gb = tb ? g.matmul(a, true, ta) : a.matmul(g, !ta, false);
+                boolean here = into == 1;
+                gb = tb ? product(g, a, true, ta, here, asm, offset) : product(a, g, !ta, false, here, asm, offset);
                 gb = gb.sumTo(b.shape());
             }
         }
         return new Tensor[] {ga, gb};
+    }
+
+    private static Tensor product(Tensor p, Tensor q, boolean tp, boolean tq, boolean assemble, Tensor.Assembly asm,
+                                  int offset) {
+        return assemble ? asm.matmul(offset, p, q, tp, tq) : p.matmul(q, tp, tq);
     }
 }

@@ -13,8 +13,8 @@ import org.sgdlab.tensor.Tensor;
  * {@code name -> (offset, shape)} that tile {@code [0, size())} without gaps, in order.
  *
  * <p>{@code view(theta, "0.weight") = theta[offset : offset + n].reshape(shape)}. Views of a traced
- * theta are cheap to differentiate: the backward pass joins the cotangents of the slices of one
- * vector by a single concatenation. Composite models build their layouts with
+ * theta are cheap to differentiate: the backward pass writes the cotangents of the slices of one
+ * vector into a single array (a weight's product straight into its region). Composite models build their layouts with
  * {@link #prefixed(String)} and {@link #concat(Layout...)}, so a serial network gets
  * PyTorch-style names such as {@code 0.weight}, {@code 0.bias}, {@code 2.weight}.
  *

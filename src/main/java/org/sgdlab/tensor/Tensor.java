@@ -1032,6 +1032,14 @@ public final class Tensor {
     }
 
     private Tensor matmul(Tensor b, boolean ta, boolean tb, int[] shownA, int[] shownB) {
+        return product(b, ta, tb, shownA, shownB, null, 0);
+    }
+
+    /**
+     * {@code op(this) @ op(b)}, written into a new array, or, when {@code into} is given, into it from
+     * {@code at} on (returned as an untraced view of that region; see {@link Assembly}).
+     */
+    private Tensor product(Tensor b, boolean ta, boolean tb, int[] shownA, int[] shownB, Assembly into, int at) {
         int ra = shape.length;
         int rb = b.shape.length;
         if (ra < 2 || rb < 2) {
@@ -1051,7 +1059,8 @@ public final class Tensor {
         int[] bb = Arrays.copyOf(b.shape, rb - 2);
         int[] batch = Shapes.broadcast("matmul (batch axes)", ba, bb);
         int[] os = Shapes.concat(batch, new int[] {m, n});
-        double[] c = new double[Shapes.checkedSize("matmul", os)];
+        int size = Shapes.checkedSize("matmul", os);
+        double[] c = into != null ? into.claim(at, size) : new double[size];
         int lda = shape[ra - 1];
         int ldb = b.shape[rb - 1];
         Blas blas = Blas.get();
@@ -1061,10 +1070,10 @@ public final class Tensor {
         double[] bd = b.array();
         int bo = b.arrayOffset(bd);
         if (ra == 2 && rb == 2) {
-            gemm(blas, ta, tb, m, n, k, ad, ao, lda, bd, bo, ldb, c, 0);
+            gemm(blas, ta, tb, m, n, k, ad, ao, lda, bd, bo, ldb, c, at);
         } else if (rb == 2 && !ta) {
             // fold the batch of the left operand into its rows: one product
-            gemm(blas, false, tb, nb * m, n, k, ad, ao, lda, bd, bo, ldb, c, 0);
+            gemm(blas, false, tb, nb * m, n, k, ad, ao, lda, bd, bo, ldb, c, at);
         } else {
             int[] sa = Kernels.broadcastStrides(ba, batch);
             int[] sb = Kernels.broadcastStrides(bb, batch);
@@ -1078,7 +1087,7 @@ public final class Tensor {
                     oa += idx[d] * sa[d];
                     ob += idx[d] * sb[d];
                 }
-                gemm(blas, ta, tb, m, n, k, ad, ao + oa * matA, lda, bd, bo + ob * matB, ldb, c, i * m * n);
+                gemm(blas, ta, tb, m, n, k, ad, ao + oa * matA, lda, bd, bo + ob * matB, ldb, c, at + i * m * n);
                 for (int d = batch.length - 1; d >= 0; d--) {
                     if (++idx[d] < batch[d]) {
                         break;
@@ -1086,6 +1095,9 @@ public final class Tensor {
                     idx[d] = 0;
                 }
             }
+        }
+        if (into != null) {
+            return new Tensor(c, at, size, os, null, NONE, null);
         }
         return make(c, os, Primitive.MATMUL, new Attr.Matmul(ta, tb), this, b);
     }
@@ -1270,5 +1282,149 @@ public final class Tensor {
             sb.append(", ... (").append(length).append(" values)");
         }
         return sb.append(']').toString();
+    }
+
+    // ================================================================== assembly
+
+    /**
+     * A new tensor filled region by region: the gradient of a flat parameter vector assembled from
+     * the cotangents of its slices (layers, and their weights and biases) without first computing
+     * each slice's cotangent in an array of its own and then copying it. Products go straight into
+     * their region ({@link #matmul}); {@link #part} and {@link #finish} copy other parts to their
+     * regions and leave uncovered values zero.
+     *
+     * <p>Each value is written once: a region, once written or sealed by {@code part}, is never
+     * written again, and nothing is written after {@code finish}. So the views handed out and the
+     * finished tensor never change: every tensor seen from outside is immutable. For one thread;
+     * untraced operands only.
+     */
+    public static final class Assembly {
+        private final double[] array;
+        private final int[] shape;
+        /** The regions written or sealed so far, as [start, end) pairs; pairwise disjoint. */
+        private int[] regions = new int[16];
+        private int count;
+        private boolean finished;
+
+        public Assembly(int... shape) {
+            this.shape = shape.clone();
+            this.array = new double[Shapes.checkedSize("Assembly", this.shape)];
+        }
+
+        /**
+         * {@code op(a) @ op(b)}, as {@link Tensor#matmul(Tensor, boolean, boolean)} computes it (the same
+         * products, the same bits), written into this tensor's values from {@code offset} on; returns
+         * that region as an untraced view with the product's shape.
+         */
+        public Tensor matmul(int offset, Tensor a, Tensor b, boolean ta, boolean tb) {
+            if (a.op != null || b.op != null) {
+                throw new IllegalArgumentException(
+                        "Assembly.matmul: operands must be untraced (the result records no graph)");
+            }
+            return a.product(b, ta, tb, a.shape, b.shape, this, offset);
+        }
+
+        /**
+         * The values {@code [offset, offset + size(shape))} as an untraced view of that shape, after
+         * copying each of {@code parts} to its offset (nothing is copied for a part that already is
+         * its region of this assembly: a view from {@link #matmul} or {@code part}); values no part
+         * covers stay zero. The whole region is then sealed: nothing more is written into it.
+         */
+        public Tensor part(int offset, int[] shape, int[] offsets, Tensor[] parts) {
+            int len = Shapes.checkedSize("Assembly.part", shape);
+            place(offsets, parts);
+            seal(offset, len);
+            return new Tensor(array, offset, len, shape.clone(), null, NONE, null);
+        }
+
+        /** The assembled tensor, with {@code parts} placed as by {@link #part}. Ends the assembly. */
+        public Tensor finish(int[] offsets, Tensor[] parts) {
+            place(offsets, parts);
+            seal(0, array.length);
+            finished = true;
+            return wrap(array, shape);
+        }
+
+        private void place(int[] offsets, Tensor[] parts) {
+            if (offsets.length != parts.length) {
+                throw new IllegalArgumentException(
+                        "Assembly: " + offsets.length + " offsets for " + parts.length + " parts");
+            }
+            for (int i = 0; i < parts.length; i++) {
+                Tensor p = parts[i];
+                double[] pa = p.array();
+                int po = p.arrayOffset(pa);
+                if (pa == array && po == offsets[i] && find(po, po + p.length) >= 0) {
+                    continue;
+                }
+                System.arraycopy(pa, po, claim(offsets[i], p.length), offsets[i], p.length);
+            }
+        }
+
+        /** The index of the region [start, end), or -1. */
+        private int find(int start, int end) {
+            for (int r = 0; r < count; r++) {
+                if (regions[2 * r] == start && regions[2 * r + 1] == end) {
+                    return r;
+                }
+            }
+            return -1;
+        }
+
+        /** Marks [start, start + len) as written (it must be free) and returns the array to write it in. */
+        double[] claim(int start, int len) {
+            check(start, len);
+            for (int r = 0; r < count; r++) {
+                if (len > 0 && start < regions[2 * r + 1] && regions[2 * r] < start + len) {
+                    throw new IllegalStateException("Assembly: region [" + start + ", " + (start + len) + ") overlaps ["
+                            + regions[2 * r] + ", " + regions[2 * r + 1]
+                            + "), written before; each value is written once");
+                }
+            }
+            add(start, start + len);
+            return array;
+        }
+
+        /** Marks [start, start + len) as final; regions written before must lie inside it or outside it. */
+        private void seal(int start, int len) {
+            check(start, len);
+            int end = start + len;
+            int kept = 0;
+            for (int r = 0; r < count; r++) {
+                int rs = regions[2 * r];
+                int re = regions[2 * r + 1];
+                boolean inside = start <= rs && re <= end;
+                if (!inside && rs < end && start < re) {
+                    throw new IllegalStateException("Assembly: region [" + start + ", " + end + ") cuts across ["
+                            + rs + ", " + re + "), written before");
+                }
+                if (!inside) {
+                    regions[2 * kept] = rs;
+                    regions[2 * kept + 1] = re;
+                    kept++;
+                }
+            }
+            count = kept;
+            add(start, end);
+        }
+
+        private void check(int start, int len) {
+            if (finished) {
+                throw new IllegalStateException("Assembly: already finished; its tensor must not change");
+            }
+            if (start < 0 || len < 0 || start > array.length - len) {
+                throw new IndexOutOfBoundsException("Assembly: region [" + start + ", " + ((long) start + len)
+                        + ") is outside the " + array.length + " values of shape " + Shapes.str(shape));
+            }
+        }
+
+        private void add(int start, int end) {
+            if (2 * count == regions.length) {
+                regions = Arrays.copyOf(regions, 2 * regions.length);
+            }
+            regions[2 * count] = start;
+            regions[2 * count + 1] = end;
+            count++;
+        }
     }
 }
