@@ -241,14 +241,17 @@ public final class Spec {
         String sname = r.string(samp, "sampler", "name", Samplers.FULL_BATCH);
         int n = source == null ? 1 : source.train().size();
         long bdefault = sname.equals(Samplers.FULL_BATCH) ? n : -1;
-        long b = r.integer(samp, "sampler", "batch_size", bdefault, -1, Integer.MAX_VALUE);
+        boolean sizeGiven = samp != null && samp.hasNonNull("batch_size");
+        long b = r.integer(samp, "sampler", "batch_size", bdefault, sizeGiven ? 1 : -1, Integer.MAX_VALUE);
         boolean dropLast = r.bool(samp, "sampler", "drop_last", true);
         long sseed = r.integer(samp, "sampler", "seed", seed, 0, Long.MAX_VALUE);
         BatchSampler sampler = null;
         if (!Samplers.NAMES.contains(sname)) {
             r.err("sampler.name: '" + sname + "' is not one of " + Samplers.NAMES);
         } else if (b < 1) {
-            r.err("sampler.batch_size: missing; sampler '" + sname + "' needs a batch size between 1 and n = " + n);
+            if (!sizeGiven) {         // a given value below 1 was reported by integer()
+                r.err("sampler.batch_size: missing; sampler '" + sname + "' needs a batch size between 1 and n = " + n);
+            }
         } else if (source != null) {
             if (b > n) {
                 r.err("sampler.batch_size: " + b + " exceeds the " + n + " training examples");

@@ -55,6 +55,17 @@ class SpecTest {
     }
 
     @Test
+    void aBatchSizeBelowOneIsReportedWithItsValueNotAsMissing() {
+        for (String sampler : List.of("epoch-shuffle", "full-batch")) {
+            for (String size : List.of("0", "-1")) {
+                SpecException e = assertThrows(SpecException.class, () -> Spec.parse(GOOD, "x",
+                        List.of("sampler.name=" + sampler, "sampler.batch_size=" + size)));
+                assertEquals(List.of("sampler.batch_size: " + size + " must be >= 1"), e.problems(), sampler);
+            }
+        }
+    }
+
+    @Test
     void overridesApplyBeforeValidation() {
         Spec s = Spec.parse(GOOD, "x", List.of("optimizer.lr=0.3", "model.widths=[64, 4, 10]", "train.eval_every=2"));
         assertEquals(0.3, s.built().config().optimizer().lr(0), 0);
