@@ -3,6 +3,7 @@ package org.sgdlab.autodiff;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Arrays;
 import java.util.SplittableRandom;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
@@ -19,12 +20,7 @@ class AssembledGradientTest {
     private static final SplittableRandom RNG = new SplittableRandom(21);
 
     private static long[] bits(Tensor t) {
-        double[] v = t.toArray();
-        long[] b = new long[v.length];
-        for (int i = 0; i < v.length; i++) {
-            b[i] = Double.doubleToRawLongBits(v[i]);
-        }
-        return b;
+        return Arrays.stream(t.toArray()).mapToLong(Double::doubleToRawLongBits).toArray();
     }
 
     /** Gradient of {@code f} at {@code theta}: detached (assembled) against recorded (concatenated). */

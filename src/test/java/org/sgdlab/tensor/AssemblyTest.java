@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -17,12 +18,7 @@ class AssemblyTest {
     private static final SplittableRandom RNG = new SplittableRandom(11);
 
     private static long[] bits(Tensor t) {
-        double[] v = t.toArray();
-        long[] b = new long[v.length];
-        for (int i = 0; i < v.length; i++) {
-            b[i] = Double.doubleToRawLongBits(v[i]);
-        }
-        return b;
+        return Arrays.stream(t.toArray()).mapToLong(Double::doubleToRawLongBits).toArray();
     }
 
     /** An operand of the given shape, sometimes a view into a larger tensor (offset != 0). */
