@@ -101,7 +101,7 @@ public final class CatapultGdStudy implements Study {
 
     @Override
     public String fullRuntime() {
-        return "~70 s";
+        return "~22 s";
     }
 
     @Override

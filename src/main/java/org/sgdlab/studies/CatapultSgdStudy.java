@@ -102,7 +102,7 @@ public final class CatapultSgdStudy implements Study {
 
     @Override
     public String fullRuntime() {
-        return "~35 s";
+        return "~12 s";
     }
 
     @Override

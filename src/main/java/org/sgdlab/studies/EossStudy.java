@@ -89,7 +89,7 @@ public final class EossStudy implements Study {
      */
     @Override
     public String fullRuntime() {
-        return "~15 min";
+        return "~11 min";
     }
 
     /**

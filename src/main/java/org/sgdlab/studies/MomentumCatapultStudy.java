@@ -173,7 +173,7 @@ public final class MomentumCatapultStudy implements Study {
 
     @Override
     public String fullRuntime() {
-        return "~75 s";
+        return "~60 s";
     }
 
     @Override

@@ -58,7 +58,7 @@ public final class SparseFeaturesStudy implements Study {
     /** Full variant: 145 s wall, 148 s CPU measured on 2026-11-21 with the test suite running alongside. */
     @Override
     public String fullRuntime() {
-        return "~2.5 min";
+        return "~70 s";
     }
 
     @Override
