@@ -125,7 +125,7 @@ public final class EosStudy implements Study {
      */
     @Override
     public String fullRuntime() {
-        return "~6 min";
+        return "~5.5 min";
     }
 
     @Override
