@@ -102,6 +102,14 @@ final class Backprop {
      */
     private static Map<Tensor, Into> assemble(List<Tensor> order, Map<Tensor, Integer> targets,
                                               Map<Tensor, Boolean> relevant, Map<Tensor, Acc> cot) {
+        boolean sliced = false;
+        for (int i = 0; i < order.size() && !sliced; i++) {
+            Tensor t = order.get(i);
+            sliced = t.primitive() == Primitive.SLICE && !targets.containsKey(t) && targets.containsKey(t.input(0));
+        }
+        if (!sliced) {
+            return Map.of();
+        }
         // who reads each relevant node, per input slot (cotangents flow back along these)
         Map<Tensor, List<Tensor>> readers = new IdentityHashMap<>();
         for (Tensor t : order) {

@@ -1332,26 +1332,31 @@ public final class Tensor {
          */
         public Tensor part(int offset, int[] shape, int[] offsets, Tensor[] parts) {
             int len = Shapes.checkedSize("Assembly.part", shape);
-            place(offsets, parts);
+            place(offsets, parts, offset, offset + len);
             seal(offset, len);
             return new Tensor(array, offset, len, shape.clone(), null, NONE, null);
         }
 
         /** The assembled tensor, with {@code parts} placed as by {@link #part}. Ends the assembly. */
         public Tensor finish(int[] offsets, Tensor[] parts) {
-            place(offsets, parts);
+            place(offsets, parts, 0, array.length);
             seal(0, array.length);
             finished = true;
             return wrap(array, shape);
         }
 
-        private void place(int[] offsets, Tensor[] parts) {
+        /** Places the parts, which must lie within [lo, hi). */
+        private void place(int[] offsets, Tensor[] parts, int lo, int hi) {
             if (offsets.length != parts.length) {
                 throw new IllegalArgumentException(
                         "Assembly: " + offsets.length + " offsets for " + parts.length + " parts");
             }
             for (int i = 0; i < parts.length; i++) {
                 Tensor p = parts[i];
+                if (offsets[i] < lo || offsets[i] > hi - p.length) {
+                    throw new IndexOutOfBoundsException("Assembly: part " + i + " at [" + offsets[i] + ", "
+                            + ((long) offsets[i] + p.length) + ") is outside its region [" + lo + ", " + hi + ")");
+                }
                 double[] pa = p.array();
                 int po = p.arrayOffset(pa);
                 if (pa == array && po == offsets[i] && find(po, po + p.length) >= 0) {

@@ -113,6 +113,9 @@ class AssemblyTest {
         IllegalStateException cut = assertThrows(IllegalStateException.class,
                 () -> asm.part(3, new int[] {4}, new int[0], new Tensor[0]));
         assertTrue(cut.getMessage().contains("[3, 7) cuts across [2, 6)"), cut.getMessage());
+        IndexOutOfBoundsException outside = assertThrows(IndexOutOfBoundsException.class,
+                () -> asm.part(6, new int[] {2}, new int[] {8}, new Tensor[] {Tensor.zeros(1)}));
+        assertTrue(outside.getMessage().contains("part 0 at [8, 9) is outside its region [6, 8)"), outside.getMessage());
         IndexOutOfBoundsException out = assertThrows(IndexOutOfBoundsException.class, () -> asm.matmul(7, a, b, false, false));
         assertTrue(out.getMessage().contains("[7, 11) is outside the 10 values"), out.getMessage());
         IllegalArgumentException count = assertThrows(IllegalArgumentException.class,
