@@ -53,6 +53,10 @@ final class DiagnoseCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        requireFile("--params", params);
+        if (data != null) {
+            requireFile("--data", data);
+        }
         Spec s = Spec.load(spec, sets);
         TrainConfig c = s.built().config();
         Problem p = c.problem();
@@ -78,5 +82,12 @@ final class DiagnoseCommand implements Callable<Integer> {
             out.forEach((k, v) -> System.out.println(k + ": " + (v instanceof Record ? Json.line(v) : v)));
         }
         return 0;
+    }
+
+    private static void requireFile(String option, Path file) {
+        if (!java.nio.file.Files.isRegularFile(file)) {
+            throw new IllegalArgumentException(option + " " + file + ": " + (java.nio.file.Files.exists(file)
+                    ? "not a file" : "file not found") + " (an .npz archive)");
+        }
     }
 }

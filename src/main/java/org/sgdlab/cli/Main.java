@@ -24,7 +24,7 @@ public final class Main implements Callable<Integer> {
     public static int run(String... args) {
         CommandLine cl = new CommandLine(new Main());
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
-            if (ex instanceof IllegalArgumentException) {
+            if (ex instanceof IllegalArgumentException || isMissingFile(ex)) {
                 cmd.getErr().println("sgdlab: " + ex.getMessage());
                 return 2;
             }
@@ -38,6 +38,17 @@ public final class Main implements Callable<Integer> {
             return 2;
         });
         return cl.execute(args);
+    }
+
+    /** A file named on the command line or in a spec that does not exist or cannot be read: the user's to fix. */
+    static boolean isMissingFile(Throwable ex) {
+        for (Throwable t = ex; t != null; t = t.getCause()) {
+            if (t instanceof java.nio.file.NoSuchFileException || t instanceof java.nio.file.AccessDeniedException
+                    || t instanceof java.io.FileNotFoundException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override

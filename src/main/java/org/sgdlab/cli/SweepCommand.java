@@ -37,7 +37,7 @@ final class SweepCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", description = "Sweep directory (default: sweeps/<spec name>).")
     Path out;
 
-    @Option(names = "--shard", paramLabel = "I/N", description = "Run only the points with index % N == I.")
+    @Option(names = "--shard", paramLabel = "I/N", description = "Run only the points with index %% N == I (0 <= I < N).")
     String shard;
 
     @Option(names = "--shard-count", paramLabel = "N", description = "Number of shards when the index comes from "

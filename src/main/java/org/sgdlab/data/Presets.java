@@ -106,8 +106,8 @@ public final class Presets {
     public static Prepared digits(Options opt) {
         Dataset all = opt.path() == null ? Digits.load() : Digits.load(opt.path());
         if (opt.trainSize() > all.size()) {
-            throw new IllegalArgumentException("digits: trainSize " + opt.trainSize() + " exceeds the " + all.size()
-                    + " rows");
+            throw new IllegalArgumentException("digits: train_size " + opt.trainSize() + " exceeds the " + all.size()
+                    + " rows of the data set (allowed: 1 to " + all.size() + "; the test rows are those after them)");
         }
         Dataset.Split s = all.splitFirst(opt.trainSize());
         Dataset test = s.test().first(Math.min(opt.testSize(), s.test().size()));

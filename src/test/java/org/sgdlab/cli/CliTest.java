@@ -63,6 +63,31 @@ class CliTest {
         return p;
     }
 
+    /** Every command's help renders cleanly: picocli warns on stderr about a description it cannot format. */
+    @Test
+    void everyHelpPageRendersWithoutWarnings() {
+        List<List<String>> paths = new ArrayList<>();
+        collectCommands(new picocli.CommandLine(new Main()), new ArrayList<>(), paths);
+        assertTrue(paths.size() >= 12, "commands found: " + paths);
+        for (List<String> path : paths) {
+            List<String> args = new ArrayList<>(path);
+            args.add("--help");
+            Out r = cli(args.toArray(new String[0]));
+            assertEquals(0, r.code(), String.join(" ", args) + ": " + r.err());
+            assertTrue(r.out().startsWith("Usage: sgdlab"), String.join(" ", args) + ": " + r.out());
+            assertEquals("", r.err(), String.join(" ", args) + " wrote to stderr");
+        }
+    }
+
+    private static void collectCommands(picocli.CommandLine cl, List<String> path, List<List<String>> out) {
+        out.add(path);
+        for (var e : cl.getSubcommands().entrySet()) {
+            List<String> sub = new ArrayList<>(path);
+            sub.add(e.getKey());
+            collectCommands(e.getValue(), sub, out);
+        }
+    }
+
     @Test
     void runWritesTheRunDirectoryAndReport() throws Exception {
         Path spec = write("tiny.yaml", SPEC);
@@ -252,5 +277,24 @@ class CliTest {
                 1e-12 * Math.abs(last.path("noise_trace").asDouble()));
         assertEquals(last.path("noise_eig").get(0).asDouble(), got.path("noise").path("noise_eig").get(0).asDouble(),
                 1e-6 * Math.abs(last.path("noise_eig").get(0).asDouble()));
+
+        // a missing file is the user's to fix: exit 2, the option and the path named, no stack trace
+        Path nope = tmp.resolve("nope.npz");
+        Out np = cli("diagnose", "--spec", spec.toString(), "--params", nope.toString());
+        assertEquals(2, np.code(), np.err());
+        assertEquals("sgdlab: --params " + nope + ": file not found (an .npz archive)", np.err().strip());
+        Out nd = cli("diagnose", "--spec", spec.toString(), "--params", dir.resolve("params.npz").toString(),
+                "--data", dir.toString());
+        assertEquals(2, nd.code(), nd.err());
+        assertEquals("sgdlab: --data " + dir + ": not a file (an .npz archive)", nd.err().strip());
+    }
+
+    @Test
+    void aMissingFileDeepInACommandIsAUserError() {
+        assertTrue(Main.isMissingFile(new java.io.UncheckedIOException("npz: file not found: x.npz",
+                new java.nio.file.NoSuchFileException("x.npz"))));
+        assertTrue(Main.isMissingFile(new RuntimeException(new java.io.FileNotFoundException("y"))));
+        assertTrue(!Main.isMissingFile(new java.io.UncheckedIOException(new java.io.IOException("disk full"))));
+        assertTrue(!Main.isMissingFile(new IllegalStateException("bug")));
     }
 }

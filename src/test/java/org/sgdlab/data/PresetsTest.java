@@ -98,8 +98,10 @@ class PresetsTest {
                 e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> Presets.Options.defaults().withResolution(7));
         assertTrue(e.getMessage().contains("resolution 7"));
-        assertThrows(IllegalArgumentException.class,
+        e = assertThrows(IllegalArgumentException.class,
                 () -> Presets.digits(Presets.Options.defaults().withTrainSize(2000)));
+        assertTrue(e.getMessage().contains("digits: train_size 2000 exceeds the 1797 rows of the data set (allowed: 1 to"
+                + " 1797"), e.getMessage());
     }
 
     @Test
