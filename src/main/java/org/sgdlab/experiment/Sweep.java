@@ -205,8 +205,10 @@ public final class Sweep {
     }
 
     /**
-     * Merges the finished runs of a sweep into one CSV: id, the swept parameters, status, steps and
-     * the final metrics of each run (columns: the union over runs, in first-seen order).
+     * Merges the finished runs of a sweep into one CSV: id, the swept parameters, status, steps, the
+     * final metrics of each run, then the last record of each diagnostic as {@code NAME.FIELD} columns
+     * (its numbers and booleans, {@code NAME.step} the step it was measured at; arrays are left to the
+     * run's {@code diagnostics/NAME.jsonl}). Columns are the union over runs, in first-seen order.
      */
     public static String collect(Path sweepDir) {
         JsonNode idx = RunDirectory.readJson(sweepDir.resolve("sweep.json"));
@@ -217,6 +219,7 @@ public final class Sweep {
         idx.path("grid").fieldNames().forEachRemaining(paramKeys::add);
         List<Map<String, Object>> rows = new ArrayList<>();
         java.util.LinkedHashSet<String> metricKeys = new java.util.LinkedHashSet<>();
+        java.util.LinkedHashSet<String> diagKeys = new java.util.LinkedHashSet<>();
         for (JsonNode r : idx.path("runs")) {
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("id", r.path("id").asText());
@@ -235,6 +238,7 @@ public final class Sweep {
                 });
                 row.put("spike_count", Spec.plain(s.path("spike_count")));
             }
+            lastDiagnostics(sweepDir.resolve(r.path("dir").asText()).resolve("diagnostics"), row, diagKeys);
             rows.add(row);
         }
         List<String> cols = new ArrayList<>(List.of("id"));
@@ -243,6 +247,7 @@ public final class Sweep {
         for (String m : metricKeys) {
             cols.add("final_" + m);
         }
+        cols.addAll(diagKeys);
         StringBuilder sb = new StringBuilder(String.join(",", cols)).append('\n');
         for (Map<String, Object> row : rows) {
             List<String> cells = new ArrayList<>();
@@ -257,6 +262,65 @@ public final class Sweep {
             sb.append(String.join(",", cells)).append('\n');
         }
         return sb.toString();
+    }
+
+    /** The scalar fields of the last complete record of each {@code dir/NAME.jsonl}, as {@code NAME.FIELD}. */
+    private static void lastDiagnostics(Path dir, Map<String, Object> row, java.util.Set<String> keys) {
+        if (!Files.isDirectory(dir)) {
+            return;
+        }
+        List<Path> files;
+        try (java.util.stream.Stream<Path> list = Files.list(dir)) {
+            files = list.filter(f -> f.getFileName().toString().endsWith(".jsonl")).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("collect: cannot list " + dir, e);
+        }
+        for (Path f : files) {
+            JsonNode rec = lastRecord(f);
+            if (rec == null) {
+                continue;
+            }
+            String name = f.getFileName().toString();
+            name = name.substring(0, name.length() - ".jsonl".length());
+            String prefix = name;
+            rec.fields().forEachRemaining(e -> {
+                JsonNode v = e.getValue();
+                if (v.isNumber() || v.isBoolean()) {
+                    keys.add(prefix + "." + e.getKey());
+                    row.put(prefix + "." + e.getKey(), Spec.plain(v));
+                }
+            });
+        }
+    }
+
+    /** The last line of a JSON-lines file that parses as an object (a killed writer may leave a torn line); reads at most the last MiB. */
+    public static JsonNode lastRecord(Path f) {
+        String tail;
+        try (java.io.RandomAccessFile in = new java.io.RandomAccessFile(f.toFile(), "r")) {
+            long len = in.length();
+            int n = (int) Math.min(len, 1 << 20);
+            byte[] b = new byte[n];
+            in.seek(len - n);
+            in.readFully(b);
+            tail = new String(b, java.nio.charset.StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("collect: cannot read " + f, e);
+        }
+        String[] lines = tail.split("\n");
+        for (int i = lines.length - 1; i >= 0; i--) {
+            String line = lines[i].strip();
+            if (line.startsWith("{")) {
+                try {
+                    JsonNode node = Json.MAPPER.readTree(line);
+                    if (node.isObject()) {
+                        return node;
+                    }
+                } catch (IOException torn) {
+                    // an incomplete last line: try the one before
+                }
+            }
+        }
+        return null;
     }
 
     /** A Slurm job-array script running one shard per array task. */

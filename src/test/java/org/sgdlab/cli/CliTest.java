@@ -245,6 +245,24 @@ class CliTest {
         String[] rows = c.out().split("\n");
         assertEquals(7, rows.length, c.out());
         assertTrue(rows[0].startsWith("id,optimizer.beta,seed,status,steps"), rows[0]);
+        // the last record of each diagnostic: its numbers, read back from the run's own file
+        List<String> header = List.of(rows[0].split(","));
+        int trace = header.indexOf("noise.noise_trace");
+        int at = header.indexOf("noise.step");
+        assertTrue(trace > 0 && at > 0, rows[0]);
+        for (int i = 1; i < rows.length; i++) {
+            String[] cells = rows[i].split(",");
+            List<String> noise = Files.readAllLines(dir.resolve("runs").resolve(cells[0]).resolve("diagnostics/noise.jsonl"));
+            JsonNode last = new ObjectMapper().readTree(noise.get(noise.size() - 1));
+            assertEquals(last.path("step").asLong(), Long.parseLong(cells[at]), rows[i]);
+            assertEquals(last.path("noise_trace").asDouble(), Double.parseDouble(cells[trace]), 0.0, rows[i]);
+        }
+        // a torn last line (a writer killed mid-record) is skipped
+        Path torn = tmp.resolve("torn.jsonl");
+        Files.writeString(torn, "{\"step\":1,\"x\":2.5}\n{\"step\":2,\"x\":3.");
+        assertEquals(2.5, Sweep.lastRecord(torn).path("x").asDouble());
+        Files.writeString(torn, "");
+        assertEquals(null, Sweep.lastRecord(torn));
         // running the sweep again skips the finished runs
         List<String> again = new ArrayList<>(List.of("sweep", spec.toString(), "--out", dir.toString(), "--no-report"));
         for (String g : grid) {
