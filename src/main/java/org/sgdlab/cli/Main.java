@@ -24,8 +24,12 @@ public final class Main implements Callable<Integer> {
     public static int run(String... args) {
         CommandLine cl = new CommandLine(new Main());
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
-            if (ex instanceof IllegalArgumentException || isMissingFile(ex)) {
+            if (ex instanceof IllegalArgumentException) {
                 cmd.getErr().println("sgdlab: " + ex.getMessage());
+                return 2;
+            }
+            if (isMissingFile(ex)) {
+                cmd.getErr().println("sgdlab: " + fileMessage(ex));
                 return 2;
             }
             cmd.getErr().println("sgdlab: " + ex);
@@ -49,6 +53,17 @@ public final class Main implements Callable<Integer> {
             }
         }
         return false;
+    }
+
+    /** The message of a missing-file error: the exception's own, or for a bare NIO exception (whose message is only the path) what happened to which file. */
+    static String fileMessage(Throwable ex) {
+        if (ex instanceof java.nio.file.NoSuchFileException f) {
+            return "file not found: " + f.getFile();
+        }
+        if (ex instanceof java.nio.file.AccessDeniedException f) {
+            return "permission denied: " + f.getFile();
+        }
+        return ex.getMessage();
     }
 
     @Override

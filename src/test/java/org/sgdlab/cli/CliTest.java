@@ -314,5 +314,9 @@ class CliTest {
         assertTrue(Main.isMissingFile(new RuntimeException(new java.io.FileNotFoundException("y"))));
         assertTrue(!Main.isMissingFile(new java.io.UncheckedIOException(new java.io.IOException("disk full"))));
         assertTrue(!Main.isMissingFile(new IllegalStateException("bug")));
+        assertEquals("file not found: a/b.npz", Main.fileMessage(new java.nio.file.NoSuchFileException("a/b.npz")));
+        assertEquals("permission denied: c", Main.fileMessage(new java.nio.file.AccessDeniedException("c")));
+        assertEquals("npz: file not found: x.npz", Main.fileMessage(new java.io.UncheckedIOException(
+                "npz: file not found: x.npz", new java.nio.file.NoSuchFileException("x.npz"))));
     }
 }
