@@ -66,6 +66,18 @@ class SpecTest {
     }
 
     @Test
+    void gdWithMiniBatchesIsRefusedNotMislabelled() {
+        SpecException e = assertThrows(SpecException.class, () -> Spec.parse(GOOD, "x", List.of("optimizer.name=gd")));
+        assertEquals(List.of("optimizer.name: gd is full-batch gradient descent, but sampler 'epoch-shuffle' draws"
+                + " batches of 10 < n = 50; use sgd (the same update on mini-batches) or the full-batch sampler"),
+                e.problems());
+        // batches of n are full batches, in any order
+        Spec s = Spec.parse(GOOD, "x", List.of("optimizer.name=gd", "sampler.batch_size=50"));
+        assertEquals("gd", s.built().config().optimizer().name());
+        assertEquals("sgd", Spec.parse(GOOD, "x", List.of()).built().config().optimizer().name());
+    }
+
+    @Test
     void overridesApplyBeforeValidation() {
         Spec s = Spec.parse(GOOD, "x", List.of("optimizer.lr=0.3", "model.widths=[64, 4, 10]", "train.eval_every=2"));
         assertEquals(0.3, s.built().config().optimizer().lr(0), 0);
