@@ -261,10 +261,10 @@ public final class Spec {
                 } catch (RuntimeException e) {
                     r.err("sampler: " + message(e));
                 }
-                if (opt != null && opt.name().equals("gd") && b < n) {
-                    r.err("optimizer.name: gd is full-batch gradient descent, but sampler '" + sname + "' draws batches"
-                            + " of " + b + " < n = " + n + "; use sgd (the same update on mini-batches) or the "
-                            + Samplers.FULL_BATCH + " sampler");
+                if (opt != null && opt.name().equals("gd") && (b < n || sname.equals(Samplers.IID_WITH_REPLACEMENT))) {
+                    r.err("optimizer.name: gd is full-batch gradient descent, but sampler '" + sname + "' draws "
+                            + (b < n ? "batches of " + b + " < n = " + n : "its " + b + " examples with replacement")
+                            + "; use sgd (the same update on mini-batches) or the " + Samplers.FULL_BATCH + " sampler");
                 }
             }
         }

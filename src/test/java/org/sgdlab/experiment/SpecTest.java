@@ -71,7 +71,12 @@ class SpecTest {
         assertEquals(List.of("optimizer.name: gd is full-batch gradient descent, but sampler 'epoch-shuffle' draws"
                 + " batches of 10 < n = 50; use sgd (the same update on mini-batches) or the full-batch sampler"),
                 e.problems());
-        // batches of n are full batches, in any order
+        e = assertThrows(SpecException.class, () -> Spec.parse(GOOD, "x", List.of("optimizer.name=gd",
+                "sampler.name=iid-with-replacement", "sampler.batch_size=50")));
+        assertEquals(List.of("optimizer.name: gd is full-batch gradient descent, but sampler 'iid-with-replacement'"
+                + " draws its 50 examples with replacement; use sgd (the same update on mini-batches) or the full-batch"
+                + " sampler"), e.problems());
+        // batches of n without replacement are full batches, in any order
         Spec s = Spec.parse(GOOD, "x", List.of("optimizer.name=gd", "sampler.batch_size=50"));
         assertEquals("gd", s.built().config().optimizer().name());
         assertEquals("sgd", Spec.parse(GOOD, "x", List.of()).built().config().optimizer().name());
