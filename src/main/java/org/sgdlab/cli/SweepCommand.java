@@ -60,6 +60,9 @@ final class SweepCommand implements Callable<Integer> {
         if (!Files.isRegularFile(spec)) {
             throw new IllegalArgumentException("spec file " + spec + " not found");
         }
+        if (jobs < 1) {
+            throw new IllegalArgumentException("--jobs must be >= 1, got " + jobs);
+        }
         List<Sweep.Axis> axes = new ArrayList<>();
         for (String g : grids) {
             axes.add(Sweep.axis(g));

@@ -272,6 +272,9 @@ class CliTest {
         Out o = cli(again.toArray(new String[0]));
         assertEquals(0, o.code(), o.err());
         assertEquals(6, o.err().split("skipped", -1).length - 1, o.err());
+        Out zero = cli("sweep", spec.toString(), "--out", dir.toString(), "--grid", grid.get(0), "--jobs", "0");
+        assertEquals(2, zero.code(), zero.err());
+        assertTrue(zero.err().contains("--jobs must be >= 1, got 0"), zero.err());
         Out slurm = cli("sweep", spec.toString(), "--out", dir.toString(), "--grid", grid.get(0), "--grid", grid.get(1),
                 "--emit-slurm", tmp.resolve("job.sh").toString(), "--shard-count", "3");
         assertEquals(0, slurm.code(), slurm.err());
