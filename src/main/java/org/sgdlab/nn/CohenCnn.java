@@ -65,7 +65,10 @@ public final class CohenCnn implements Model {
         this.net = Serial.of(layers);
     }
 
-    /** Widths [32, 32], relu, max pooling (the authors' {@code cnn-relu}) for {@code [N, C, H, W]} inputs. */
+    /**
+     * Widths [32, 32], relu, max pooling (the authors' {@code cnn-relu}) for {@code [N, C, H, W]} inputs, or
+     * flat {@code [N, C*H*W]} rows (channel-major, as a flattened image), which are read as such images.
+     */
     public static CohenCnn of(int channels, int height, int width, int classes) {
         return new CohenCnn(channels, height, width, classes, new int[] {32, 32}, Activation.RELU, Pool2d.Kind.MAX);
     }
@@ -99,9 +102,13 @@ public final class CohenCnn implements Model {
 
     @Override
     public Tensor apply(Tensor theta, Tensor x) {
+        if (x.rank() == 2 && x.dim(1) == channels * height * width) {
+            x = x.reshape(x.dim(0), channels, height, width);       // flat rows, as the data sources give them
+        }
         if (x.rank() != 4 || x.dim(1) != channels || x.dim(2) != height || x.dim(3) != width) {
             throw new IllegalArgumentException("cohen-cnn: input has shape " + Arrays.toString(x.shape())
-                    + "; expected [N, " + channels + ", " + height + ", " + width + "]");
+                    + "; expected [N, " + channels + ", " + height + ", " + width + "] or flat [N, "
+                    + channels * height * width + "] (channels x height x width)");
         }
         return net.apply(theta, x);
     }

@@ -24,13 +24,28 @@ import java.util.TreeSet;
  *   <tr><td>{@code two-layer-linear}</td><td>d, h, k (required), init_std [N(0, 1/fan_in) if absent]</td></tr>
  *   <tr><td>{@code scale-invariant}</td><td>d, h, k (required), activation [relu]</td></tr>
  * </table>
- * Every model also takes {@code init_scale} [1] ({@link Model#withInitScale}).
+ * Every model also takes {@code init_scale} [1] ({@link Model#withInitScale}). The image models also accept the
+ * data sources' flat rows, read as channel-major images ({@code [N, C*H*W] -> [N, C, H, W]}; resnet-no-bn: square).
  */
 public final class Models {
 
     /** Names accepted by {@link #create}. */
     public static final List<String> NAMES = List.of("mlp", "cohen-cnn", "resnet-no-bn", "two-layer-ntk",
             "diagonal-linear", "two-layer-linear", "scale-invariant");
+
+    /** What each model takes (the table above), appended to a missing-parameter error. */
+    static final Map<String, String> USAGE = Map.of(
+            "mlp", "widths (list, required), activation [tanh], bias [true], parametrization [standard | ntk], "
+                    + "weight_init, bias_init",
+            "cohen-cnn", "channels, height, width, classes (required; flat rows are read as channels x height x "
+                    + "width images: 1, 8, 8, 10 for digits, 1, 14, 14, 10 for fashion-mnist), widths [[32, 32]], "
+                    + "activation [relu], pooling [max | avg]",
+            "resnet-no-bn", "channels, classes (required; flat rows are read as square images), width [16], blocks [2],"
+                    + " activation [relu]",
+            "two-layer-ntk", "d, m (required), outputs [1], activation [relu], bias [false]",
+            "diagonal-linear", "d (required), variant [product | squares], alpha, gaussian_scale",
+            "two-layer-linear", "d, h, k (required), init_std",
+            "scale-invariant", "d, h, k (required), activation [relu]");
 
     private Models() {
     }
@@ -130,7 +145,8 @@ public final class Models {
             known.add(key);
             Object v = map.get(key);
             if (v == null && required) {
-                throw new IllegalArgumentException("model '" + model + "' needs parameter '" + key + "'");
+                throw new IllegalArgumentException("model '" + model + "' needs parameter '" + key + "'; " + model
+                        + " takes " + USAGE.get(model) + ", init_scale [1]");
             }
             return v;
         }

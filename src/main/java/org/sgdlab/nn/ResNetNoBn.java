@@ -104,11 +104,25 @@ public final class ResNetNoBn implements Model {
 
     @Override
     public Tensor apply(Tensor theta, Tensor x) {
+        if (x.rank() == 2) {
+            x = x.reshape(x.dim(0), channels, side(x.dim(1)), side(x.dim(1)));   // flat rows of square images
+        }
         if (x.rank() != 4 || x.dim(1) != channels) {
             throw new IllegalArgumentException("resnet-no-bn: input has shape " + Arrays.toString(x.shape())
-                    + "; expected [N, " + channels + ", H, W]");
+                    + "; expected [N, " + channels + ", H, W] or flat rows of square images [N, " + channels + " * s * s]");
         }
         return net.apply(theta, x);
+    }
+
+    /** The side s of the square images whose flat rows have {@code d = channels * s * s} values. */
+    private int side(int d) {
+        int s = (int) Math.round(Math.sqrt((double) d / channels));
+        if (d % channels != 0 || s * s * channels != d) {
+            throw new IllegalArgumentException("resnet-no-bn: flat rows of " + d + " values are not " + channels
+                    + " channel(s) of a square image (" + channels + " * s * s); give inputs as [N, " + channels
+                    + ", H, W]");
+        }
+        return s;
     }
 
     @Override

@@ -27,6 +27,31 @@ class RunDirectoryTest {
             outputs: {checkpoint_every: 10}
             """;
 
+    /** The image models train from a spec on the built-in (flat) data, sharpness included. */
+    @Test
+    void imageModelsRunFromASpecOnBuiltInData() throws Exception {
+        for (String model : List.of("{name: cohen-cnn, channels: 1, height: 8, width: 8, classes: 10, widths: [3, 3]}",
+                "{name: resnet-no-bn, channels: 1, classes: 10, width: 3, blocks: 1}")) {
+            String spec = """
+                    steps: 4
+                    data: {name: digits, train_size: 40, test_size: 10}
+                    optimizer: {name: gd, lr: 0.05}
+                    diagnostics: {sharpness: {every: 2}}
+                    model: """ + " " + model + "\n";
+            Path dir = tmp.resolve("img-" + model.substring(7, 12));
+            RunDirectory.run(Spec.parse(spec, "img", List.of()), dir, new RunDirectory.Provenance(java.util.Map.of()),
+                    null);
+            JsonNode summary = Json.MAPPER.readTree(dir.resolve("summary.json").toFile());
+            assertEquals("completed", summary.path("status").asText(), model);
+            List<String> sharp = Files.readAllLines(dir.resolve("diagnostics/sharpness.jsonl"));
+            assertEquals(3, sharp.size(), model);
+            for (String line : sharp) {
+                double s = Json.MAPPER.readTree(line).path("sharpness").asDouble(Double.NaN);
+                assertTrue(Double.isFinite(s) && s > 0, model + ": " + line);
+            }
+        }
+    }
+
     @Test
     void tensorboardHoldsEveryLoggedScalarWithValidFraming() throws Exception {
         Path dir = tmp.resolve("run");

@@ -428,6 +428,39 @@ class ModelsTest {
         assertTrue(ScaleInvariantNet.of(10, 20, 1).describe().contains("scale-invariant block 0.weight"));
     }
 
+    /**
+     * The data sources give flat rows: the image models read [N, C*H*W] as [N, C, H, W] (channel-major), so
+     * their outputs and parameter gradients equal those on the image-shaped input bit for bit.
+     */
+    @Test
+    void imageModelsReadFlatRowsAsImages() {
+        SplittableRandom rng = new SplittableRandom(31);
+        Model cnn = Models.create("cohen-cnn", Map.of("channels", 2, "height", 4, "width", 4, "classes", 3,
+                "widths", List.of(2, 2), "activation", "tanh"));
+        Model res = Models.create("resnet-no-bn", Map.of("channels", 2, "classes", 3, "width", 2, "blocks", 1));
+        for (Model m : List.of(cnn, res)) {
+            Tensor img = Tensor.randn(rng, 5, 2, 4, 4);
+            Tensor flat = img.reshape(5, 32);
+            Tensor theta = init(m, 7);
+            assertArrayEquals(m.apply(theta, img).toArray(), m.apply(theta, flat).toArray(), m.describe());
+            Tensor gi = Autodiff.grad(th -> m.apply(th, img).square().sum(), theta);
+            Tensor gf = Autodiff.grad(th -> m.apply(th, flat).square().sum(), theta);
+            assertArrayEquals(gi.toArray(), gf.toArray(), m.describe());
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> cnn.apply(init(cnn, 7), Tensor.zeros(5, 31)));
+        assertTrue(e.getMessage().contains("expected [N, 2, 4, 4] or flat [N, 32]"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> res.apply(init(res, 7), Tensor.zeros(5, 36)));
+        assertTrue(e.getMessage().contains("flat rows of 36 values are not 2 channel(s) of a square image"),
+                e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> Models.create("cohen-cnn", Map.of("channels", 1)));
+        assertTrue(e.getMessage().contains("needs parameter 'height'; cohen-cnn takes channels, height, width, classes"),
+                e.getMessage());
+        for (String name : Models.NAMES) {
+            assertTrue(Models.USAGE.containsKey(name), name + " has no usage line");
+        }
+    }
+
     @Test
     void registryFailsLoudly() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
