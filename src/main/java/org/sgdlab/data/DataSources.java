@@ -42,6 +42,25 @@ public final class DataSources {
             "sparse-regression", "sparse-ones", "linear-teacher", "scale-invariant-teacher", "sf4", "sf5", "sf6", "sf7",
             "gaussian-mixture", "npz", "csv");
 
+    /** What each source takes (the table above), appended to a missing-parameter error. */
+    static final Map<String, String> USAGE = Map.ofEntries(
+            Map.entry("digits", "train_size [1000], test_size [797], path"),
+            Map.entry("fashion-mnist", "train_size [1000], test_size [1000], path, resolution [14 | 28], "
+                    + "global_normalization [false]"),
+            Map.entry("synthetic-digits", "train_size [1000], test_size [1000]"),
+            Map.entry("gaussian-target", "target (x1x2 | x1x2x3 | sin-x1-plus-x2x3), n, d, n_test [0]"),
+            Map.entry("sparse-regression", "n, d, r, n_test [0]"),
+            Map.entry("sparse-ones", "n, d, r, n_test [0]"),
+            Map.entry("linear-teacher", "n, input_variance (list), outputs, noise_std (list), n_test [0]"),
+            Map.entry("scale-invariant-teacher", "n, d, h, n_test [0]"),
+            Map.entry("sf4", "no parameters (the sparse-features task)"),
+            Map.entry("sf5", "n [50], n_test [1000]"),
+            Map.entry("sf6", "n [15], n_test [1000]"),
+            Map.entry("sf7", "n [500], n_test [1000]"),
+            Map.entry("gaussian-mixture", "n, d, classes, separation [3], noise [1], n_test [0]"),
+            Map.entry("npz", "path, x_key [x], y_key [y], classes [0 = regression], test_path"),
+            Map.entry("csv", "path, header [false], label_column [-1 = last], classes [0 = infer], test_path"));
+
     private DataSources() {
     }
 
@@ -176,7 +195,10 @@ public final class DataSources {
         private final Map<String, ?> map;
         private final Set<String> known = new TreeSet<>();
 
+        private final String name;
+
         P(String name, Map<String, ?> map) {
+            this.name = name;
             this.owner = "data '" + name + "'";
             this.map = map == null ? Map.of() : new LinkedHashMap<>(map);
             known.add("label_noise");
@@ -186,7 +208,8 @@ public final class DataSources {
             known.add(key);
             Object v = map.get(key);
             if (v == null && required) {
-                throw new IllegalArgumentException(owner + " needs parameter '" + key + "'");
+                throw new IllegalArgumentException(owner + " needs parameter '" + key + "'; " + name + " takes "
+                        + USAGE.get(name) + ", label_noise [0]");
             }
             return v;
         }
