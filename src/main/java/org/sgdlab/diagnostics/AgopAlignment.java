@@ -126,6 +126,13 @@ public final class AgopAlignment implements Diagnostic<AgopAlignment.Result> {
     }
 
     @Override
+    public void check(Problem problem) {
+        if (reference == null) {
+            resolveTarget(problem.train());
+        }
+    }
+
+    @Override
     public Result measure(Probe probe) {
         long t0 = System.nanoTime();
         Problem problem = probe.problem();

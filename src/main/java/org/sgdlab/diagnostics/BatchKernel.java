@@ -92,6 +92,11 @@ public final class BatchKernel implements Diagnostic<BatchKernel.Result> {
     }
 
     @Override
+    public void check(Problem problem) {
+        NtkOperator.squaredLossFactor(problem.loss(), "diagnostics." + NAME);
+    }
+
+    @Override
     public Result measure(Probe probe) {
         long t0 = System.nanoTime();
         Problem problem = probe.problem();

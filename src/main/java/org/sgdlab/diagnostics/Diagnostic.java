@@ -20,6 +20,15 @@ public interface Diagnostic<R extends Record> {
     R measure(Probe probe);
 
     /**
+     * Refuses a problem this diagnostic cannot measure (a model without hidden layers, a loss it is not
+     * defined for, a target it does not know), with an {@link IllegalArgumentException} that names the
+     * field. Run specs call it when they are validated, so the mistake is reported before a run starts.
+     * Default: every problem is fine.
+     */
+    default void check(Problem problem) {
+    }
+
+    /**
      * Artifacts to publish for other diagnostics after a measurement (default none), e.g. the top
      * eigenvectors; see {@link Probe#shared()}.
      */

@@ -131,6 +131,14 @@ public final class FeatureRanks implements Diagnostic<FeatureRanks.Result> {
     }
 
     @Override
+    public void check(Problem problem) {
+        Model model = problem.model();
+        inputs(problem, config.inputs(), config.count(), NAME);
+        config.layers().resolve(ActivationDensity.hiddenCount(model, "diagnostics." + NAME + ".layers"),
+                "diagnostics." + NAME + ".layers", model);
+    }
+
+    @Override
     public Result measure(Probe probe) {
         long t0 = System.nanoTime();
         Problem problem = probe.problem();

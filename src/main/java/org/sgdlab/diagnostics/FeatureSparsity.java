@@ -190,6 +190,13 @@ public final class FeatureSparsity implements Diagnostic<FeatureSparsity.Result>
     }
 
     @Override
+    public void check(Problem problem) {
+        Model model = problem.model();
+        config.layers().resolve(ActivationDensity.hiddenCount(model, "diagnostics." + NAME + ".layers"),
+                "diagnostics." + NAME + ".layers", model);
+    }
+
+    @Override
     public Result measure(Probe probe) {
         long t0 = System.nanoTime();
         Problem problem = probe.problem();

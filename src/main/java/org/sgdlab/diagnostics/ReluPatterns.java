@@ -78,6 +78,12 @@ public final class ReluPatterns implements Diagnostic<ReluPatterns.Result> {
     }
 
     @Override
+    public void check(Problem problem) {
+        String field = "diagnostics." + NAME + ".layers";
+        config.layers().resolve(ActivationDensity.hiddenCount(problem.model(), field), field, problem.model());
+    }
+
+    @Override
     public Result measure(Probe probe) {
         long t0 = System.nanoTime();
         Problem problem = probe.problem();

@@ -352,6 +352,17 @@ public final class Spec {
                 problem = null;
             }
         }
+        if (problem != null) {
+            // what a diagnostic cannot measure on this model, loss or data is a spec problem, not a failed run
+            for (Scheduled sd : diags) {
+                try {
+                    sd.diagnostic().check(problem);
+                } catch (RuntimeException e) {
+                    String m = message(e);
+                    r.err(m.startsWith("diagnostics.") ? m : "diagnostics." + sd.diagnostic().name() + ": " + m);
+                }
+            }
+        }
         if (!r.problems.isEmpty()) {
             throw new SpecException(r.problems);
         }

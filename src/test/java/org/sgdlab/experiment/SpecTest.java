@@ -82,6 +82,35 @@ class SpecTest {
         assertEquals("sgd", Spec.parse(GOOD, "x", List.of()).built().config().optimizer().name());
     }
 
+    /** What a diagnostic cannot measure on the spec's model, loss or data is refused before any run starts. */
+    @Test
+    void diagnosticsThatCannotMeasureTheProblemAreSpecProblems() {
+        String dln = "data={name: sparse-regression, n: 20, d: 30, r: 3}";
+        List<String[]> cases = List.of(
+                new String[] {"model={name: diagonal-linear, d: 30}", dln, "diagnostics={feature_sparsity: {every: 2}}",
+                    "diagnostics.feature_sparsity.layers: the model exposes no hidden-layer outputs"},
+                new String[] {"model.widths=[64, 8, 10]", "data.name=digits", "diagnostics={relu_patterns: {layers: [3]}}",
+                    "diagnostics.relu_patterns.layers: "},
+                new String[] {"loss.name=cross-entropy", "data.name=digits", "diagnostics={ntk: {every: 2}}",
+                    "diagnostics.ntk: the normalised tangent kernel (2c/n) J J^T and the loss split need the squared"
+                            + " loss 'mse', got 'cross-entropy'"},
+                new String[] {"loss.name=cross-entropy", "data.name=digits", "diagnostics={batch_kernel: {every: 2}}",
+                    "diagnostics.batch_kernel: the normalised tangent kernel"},
+                new String[] {"model.widths=[64, 8, 10]", "data.name=digits", "diagnostics={agop: {every: 2}}",
+                    "diagnostics.agop.target: 'auto' takes the target from the training set's name, but 'digits-50'"});
+        for (String[] c : cases) {
+            SpecException e = assertThrows(SpecException.class,
+                    () -> Spec.parse(GOOD, "x", List.of(c[0], c[1], c[2])), c[2]);
+            assertEquals(1, e.problems().size(), e.problems().toString());
+            assertTrue(e.problems().get(0).startsWith(c[3]), e.problems().get(0));
+        }
+        // the same diagnostics where they apply
+        Spec.parse(GOOD, "x", List.of("diagnostics={feature_sparsity: {every: 2}, relu_patterns: {layers: [1]}, "
+                + "ntk: {every: 2}, batch_kernel: {every: 2}}"));
+        Spec.parse(GOOD, "x", List.of("data={name: gaussian-target, target: x1x2, n: 40, d: 5}",
+                "model.widths=[5, 8, 1]", "diagnostics={agop: {every: 2}}"));
+    }
+
     @Test
     void overridesApplyBeforeValidation() {
         Spec s = Spec.parse(GOOD, "x", List.of("optimizer.lr=0.3", "model.widths=[64, 4, 10]", "train.eval_every=2"));
