@@ -117,6 +117,21 @@ public final class DlnSymmetry implements Diagnostic<DlnSymmetry.Result> {
     }
 
     @Override
+    public void check(Problem problem) {
+        Layout layout = problem.model().layout();
+        for (String[] f : new String[][] {{"u_block", config.uBlock()}, {"v_block", config.vBlock()}}) {
+            if (!layout.contains(f[1])) {
+                throw new IllegalArgumentException("diagnostics." + NAME + "." + f[0] + ": the model has no block '" + f[1]
+                        + "' (its blocks: " + String.join(", ", layout.names()) + "); " + NAME + " measures the charges"
+                        + " u^2 - v^2 of a diagonal linear network (model diagonal-linear), or of two equal-length"
+                        + " blocks named by u_block and v_block");
+            }
+        }
+        Tensor theta = Tensor.zeros(layout.size());
+        requirePair(layout.view(theta, config.uBlock()).flatten(), layout.view(theta, config.vBlock()).flatten());
+    }
+
+    @Override
     public Result measure(Probe probe) {
         long t0 = System.nanoTime();
         Layout layout = probe.problem().model().layout();
@@ -144,7 +159,7 @@ public final class DlnSymmetry implements Diagnostic<DlnSymmetry.Result> {
 
     private static void requirePair(Tensor a, Tensor b) {
         if (a.rank() != 1 || b.rank() != 1 || a.size() != b.size()) {
-            throw new IllegalArgumentException("dln: u and v must be vectors of equal length, got "
+            throw new IllegalArgumentException("diagnostics.dln: u and v must be vectors of equal length, got "
                     + java.util.Arrays.toString(a.shape()) + " and " + java.util.Arrays.toString(b.shape()));
         }
     }

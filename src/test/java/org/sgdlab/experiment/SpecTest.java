@@ -97,7 +97,15 @@ class SpecTest {
                 new String[] {"loss.name=cross-entropy", "data.name=digits", "diagnostics={batch_kernel: {every: 2}}",
                     "diagnostics.batch_kernel: the normalised tangent kernel"},
                 new String[] {"model.widths=[64, 8, 10]", "data.name=digits", "diagnostics={agop: {every: 2}}",
-                    "diagnostics.agop.target: 'auto' takes the target from the training set's name, but 'digits-50'"});
+                    "diagnostics.agop.target: 'auto' takes the target from the training set's name, but 'digits-50'"},
+                new String[] {"model.widths=[64, 8, 10]", "data.name=digits", "diagnostics={dln: {every: 2}}",
+                    "diagnostics.dln.u_block: the model has no block 'u' (its blocks: 0.weight, 0.bias, 2.weight,"
+                            + " 2.bias)"},
+                new String[] {"model.widths=[64, 8, 10]", "data.name=digits", "diagnostics={symmetry: {every: 2}}",
+                    "diagnostics.symmetry.w_block: the model has no block 'W'"},
+                new String[] {"model.widths=[64, 8, 10]", "data.name=digits",
+                    "diagnostics={dln: {u_block: 0.weight, v_block: 2.weight}}",
+                    "diagnostics.dln: u and v must be vectors of equal length, got [512] and [80]"});
         for (String[] c : cases) {
             SpecException e = assertThrows(SpecException.class,
                     () -> Spec.parse(GOOD, "x", List.of(c[0], c[1], c[2])), c[2]);
@@ -109,6 +117,10 @@ class SpecTest {
                 + "ntk: {every: 2}, batch_kernel: {every: 2}}"));
         Spec.parse(GOOD, "x", List.of("data={name: gaussian-target, target: x1x2, n: 40, d: 5}",
                 "model.widths=[5, 8, 1]", "diagnostics={agop: {every: 2}}"));
+        Spec.parse(GOOD, "x", List.of("data={name: sparse-regression, n: 20, d: 30, r: 3}",
+                "model={name: diagonal-linear, d: 30}", "diagnostics={dln: {every: 2}}"));
+        Spec.parse(GOOD, "x", List.of("data={name: gaussian-mixture, n: 20, d: 5, classes: 3}",
+                "model={name: two-layer-linear, d: 5, h: 4, k: 3}", "diagnostics={symmetry: {every: 2}}"));
     }
 
     @Test
