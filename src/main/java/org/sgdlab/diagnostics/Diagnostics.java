@@ -38,6 +38,20 @@ public final class Diagnostics {
         REGISTRY.put(UpdateEigCos.NAME, UpdateEigCos::fromParams);
     }
 
+    /**
+     * For {@link Diagnostic#check}: every {@code {field, block}} pair names a block of {@code layout}, else an
+     * error naming {@code diagnostics.<owner>.<field>}, the model's blocks and {@code what} the diagnostic measures.
+     */
+    static void requireBlocks(org.sgdlab.nn.Layout layout, String owner, String what, String[]... fieldAndBlock) {
+        for (String[] f : fieldAndBlock) {
+            if (!layout.contains(f[1])) {
+                throw new IllegalArgumentException("diagnostics." + owner + "." + f[0] + ": the model has no block '"
+                        + f[1] + "' (its blocks: " + String.join(", ", layout.names()) + "); " + owner + " measures "
+                        + what);
+            }
+        }
+    }
+
     private Diagnostics() {
     }
 

@@ -119,14 +119,9 @@ public final class DlnSymmetry implements Diagnostic<DlnSymmetry.Result> {
     @Override
     public void check(Problem problem) {
         Layout layout = problem.model().layout();
-        for (String[] f : new String[][] {{"u_block", config.uBlock()}, {"v_block", config.vBlock()}}) {
-            if (!layout.contains(f[1])) {
-                throw new IllegalArgumentException("diagnostics." + NAME + "." + f[0] + ": the model has no block '" + f[1]
-                        + "' (its blocks: " + String.join(", ", layout.names()) + "); " + NAME + " measures the charges"
-                        + " u^2 - v^2 of a diagonal linear network (model diagonal-linear), or of two equal-length"
-                        + " blocks named by u_block and v_block");
-            }
-        }
+        Diagnostics.requireBlocks(layout, NAME, "the charges u^2 - v^2 of a diagonal linear network (model"
+                + " diagonal-linear), or of two equal-length blocks named by u_block and v_block",
+                new String[] {"u_block", config.uBlock()}, new String[] {"v_block", config.vBlock()});
         Tensor theta = Tensor.zeros(layout.size());
         requirePair(layout.view(theta, config.uBlock()).flatten(), layout.view(theta, config.vBlock()).flatten());
     }

@@ -391,14 +391,9 @@ public final class LinearNetSymmetry implements Diagnostic<LinearNetSymmetry.Res
     @Override
     public void check(Problem problem) {
         Layout layout = problem.model().layout();
-        for (String[] f : new String[][] {{"w_block", config.wBlock()}, {"u_block", config.uBlock()}}) {
-            if (!layout.contains(f[1])) {
-                throw new IllegalArgumentException("diagnostics." + NAME + "." + f[0] + ": the model has no block '" + f[1]
-                        + "' (its blocks: " + String.join(", ", layout.names()) + "); " + NAME + " measures W W^T -"
-                        + " U^T U of a two-layer linear network f = U W x (model two-layer-linear), or of the two"
-                        + " matrices named by w_block and u_block");
-            }
-        }
+        Diagnostics.requireBlocks(layout, NAME, "W W^T - U^T U of a two-layer linear network f = U W x (model"
+                + " two-layer-linear), or of the two matrices named by w_block and u_block",
+                new String[] {"w_block", config.wBlock()}, new String[] {"u_block", config.uBlock()});
         Tensor theta = Tensor.zeros(layout.size());
         requirePair("diagnostics." + NAME, layout.view(theta, config.wBlock()), layout.view(theta, config.uBlock()));
     }
