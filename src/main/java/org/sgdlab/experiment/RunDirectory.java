@@ -99,8 +99,14 @@ public final class RunDirectory implements AutoCloseable {
         if (Files.isDirectory(dir)) {
             try (Stream<Path> s = Files.list(dir)) {
                 if (s.anyMatch(p -> !p.getFileName().toString().equals(".lock"))) {
+                    JsonNode summary = readJson(dir.resolve("summary.json"));
+                    String status = summary == null ? "" : summary.path("status").asText("");
                     throw new IllegalArgumentException("run directory " + dir + " already exists and is not empty; "
-                            + "use 'sgdlab resume " + dir + "' to continue it or choose another --out");
+                            + (!Files.isRegularFile(dir.resolve("spec.yaml"))
+                                    ? "it is not a run directory; choose another --out"
+                                    : status.isEmpty() || status.equals("running")
+                                    ? "use 'sgdlab resume " + dir + "' to continue it or choose another --out"
+                                    : "it holds a run that has ended (status " + status + "); choose another --out"));
                 }
             } catch (IOException e) {
                 throw new UncheckedIOException(e);

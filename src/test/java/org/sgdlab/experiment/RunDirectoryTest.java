@@ -27,6 +27,29 @@ class RunDirectoryTest {
             outputs: {checkpoint_every: 10}
             """;
 
+    /** A new run refuses a used directory and says what to do about the run in it. */
+    @Test
+    void aUsedDirectoryIsRefusedWithWhatToDo() throws Exception {
+        Spec spec = Spec.parse(SPEC.replace("steps: 40", "steps: 2"), "used", List.of());
+        Path dir = tmp.resolve("used");
+        RunDirectory.run(spec, dir, new RunDirectory.Provenance(java.util.Map.of()), null);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> RunDirectory.run(spec, dir, new RunDirectory.Provenance(java.util.Map.of()), null));
+        assertTrue(e.getMessage().endsWith("it holds a run that has ended (status completed); choose another --out"),
+                e.getMessage());
+        Files.writeString(dir.resolve("summary.json"), "{\"status\": \"running\"}");
+        e = assertThrows(IllegalArgumentException.class,
+                () -> RunDirectory.run(spec, dir, new RunDirectory.Provenance(java.util.Map.of()), null));
+        assertTrue(e.getMessage().endsWith("use 'sgdlab resume " + dir + "' to continue it or choose another --out"),
+                e.getMessage());
+        Path other = Files.createDirectories(tmp.resolve("other"));
+        Files.writeString(other.resolve("notes.txt"), "mine");
+        e = assertThrows(IllegalArgumentException.class,
+                () -> RunDirectory.run(spec, other, new RunDirectory.Provenance(java.util.Map.of()), null));
+        assertTrue(e.getMessage().endsWith("it is not a run directory; choose another --out"), e.getMessage());
+        assertEquals("mine", Files.readString(other.resolve("notes.txt")));
+    }
+
     /** The image models train from a spec on the built-in (flat) data, sharpness included. */
     @Test
     void imageModelsRunFromASpecOnBuiltInData() throws Exception {
