@@ -44,6 +44,9 @@ final class RunWriter implements RunListener {
             if (!Files.exists(dir.resolve("metrics.csv"))) {
                 Files.writeString(dir.resolve("metrics.csv"), String.join(",", columns) + "\n");
             }
+            if (!Files.exists(dir.resolve("events.jsonl"))) {
+                Files.createFile(dir.resolve("events.jsonl"));      // present when empty: a run without spikes
+            }
             tb = outputs.tensorboard() ? TensorBoardWriter.open(dir.resolve("tensorboard")) : null;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare " + dir, e);

@@ -96,9 +96,7 @@ class CliTest {
         assertEquals(0, r.code(), r.err());
         for (String f : new String[] {"spec.yaml", "metrics.jsonl", "metrics.csv", "summary.json", "events.jsonl",
             "report.html", "params.npz", "diagnostics/noise.jsonl", "timing.jsonl"}) {
-            if (!f.equals("events.jsonl")) {
-                assertTrue(Files.isRegularFile(dir.resolve(f)), f + " missing");
-            }
+            assertTrue(Files.isRegularFile(dir.resolve(f)), f + " missing");
         }
         JsonNode summary = new ObjectMapper().readTree(dir.resolve("summary.json").toFile());
         assertEquals("completed", summary.path("status").asText());
