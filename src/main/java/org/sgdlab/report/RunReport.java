@@ -667,20 +667,30 @@ public final class RunReport {
                             + ". " + spikeSentence()).trim());
         }
 
-        /** Small multiples of every numeric column (and array column) of a table not used by a figure above. */
+        /**
+         * Small multiples of every numeric column (and array column) of a table not used by a figure above; a
+         * column that keeps one value at every measurement (a sample size, a constant threshold) is named in the
+         * caption with its value instead of drawn.
+         */
         Figure generic(Table t, String name, String title) {
             List<Plot> panels = new ArrayList<>();
             List<String> fields = new ArrayList<>();
+            List<String> constant = new ArrayList<>();
             int omitted = 0;
             for (String c : t.columns()) {
                 if (isUsed(t, c) || (t == m && c.equals("epoch"))) {
+                    continue;
+                }
+                Table.XY s = t.series(c);
+                Double only = constantValue(s.y());
+                if (only != null) {
+                    constant.add(c + " = " + Fmt.num(only));
                     continue;
                 }
                 if (panels.size() >= MAX_PANELS) {
                     omitted++;
                     continue;
                 }
-                Table.XY s = t.series(c);
                 Plot.Builder b = Plot.builder().title(c).legend(Plot.Legend.HIDE)
                         .add(Series.lineMarkers(null, s.x(), s.y()).withWidth(1.2));
                 if (wantsLog(s.y())) {
@@ -719,9 +729,23 @@ public final class RunReport {
             }
             String cap = title + " (" + t.source() + "): " + String.join(", ", fields) + ", against the step"
                     + (omitted > 0 ? "; " + omitted + " more field" + (omitted == 1 ? "" : "s") + " not shown" : "")
-                    + ". Panels with positive values spanning more than three decades use a log scale.";
+                    + ". Panels with positive values spanning more than three decades use a log scale."
+                    + (constant.isEmpty() ? "" : " The same at every measurement: " + String.join(", ", constant) + ".");
             return Figure.grid(name, panels, Math.min(3, panels.size())).withTitle(title).withCaption(cap);
         }
+    }
+
+    /** The one value of a series measured at least twice that never changed (NaN counts as a value), else null. */
+    static Double constantValue(double[] y) {
+        if (y.length < 2) {
+            return null;
+        }
+        for (double v : y) {
+            if (Double.doubleToLongBits(v) != Double.doubleToLongBits(y[0])) {
+                return null;
+            }
+        }
+        return y[0];
     }
 
     static boolean wantsLog(double[] y) {
