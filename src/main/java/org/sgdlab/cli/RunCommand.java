@@ -37,6 +37,7 @@ final class RunCommand implements Callable<Integer> {
         }
         Spec s = Spec.load(spec, sets);
         Path dir = out != null ? out : freshDir(Path.of("runs"), s.built().name());
+        RunDirectory.requireFresh(dir);                       // refused before the header, not after it
         System.err.println("sgdlab run " + s.built().name() + " -> " + dir);
         System.err.println("  " + s.resolved().path("meta").path("model").asText());
         System.err.println("  " + s.resolved().path("meta").path("loss").asText());

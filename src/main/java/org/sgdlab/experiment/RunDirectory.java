@@ -95,7 +95,11 @@ public final class RunDirectory implements AutoCloseable {
      * Runs a new spec into {@code dir} (created; must be empty or absent). Writes the resolved spec
      * first, then trains with checkpoints, then the summary.
      */
-    public static Outcome run(Spec spec, Path dir, Provenance prov, RunListener extra) {
+    /**
+     * Refuses a directory a new run cannot use: one that exists and holds anything but a lock, with what to do
+     * about what is there (resume an interrupted run; another --out otherwise).
+     */
+    public static void requireFresh(Path dir) {
         if (Files.isDirectory(dir)) {
             try (Stream<Path> s = Files.list(dir)) {
                 if (s.anyMatch(p -> !p.getFileName().toString().equals(".lock"))) {
@@ -112,6 +116,10 @@ public final class RunDirectory implements AutoCloseable {
                 throw new UncheckedIOException(e);
             }
         }
+    }
+
+    public static Outcome run(Spec spec, Path dir, Provenance prov, RunListener extra) {
+        requireFresh(dir);
         try (RunDirectory rd = new RunDirectory(dir)) {
             ObjectNode tree = spec.resolved();
             ObjectNode meta = (ObjectNode) tree.get("meta");

@@ -309,6 +309,17 @@ class CliTest {
     }
 
     @Test
+    void aRunIntoAUsedDirectoryIsRefusedBeforeAnythingIsPrinted() throws Exception {
+        Path spec = write("tiny.yaml", SPEC.replace("steps: 60", "steps: 2"));
+        Path dir = tmp.resolve("used");
+        assertEquals(0, cli("run", spec.toString(), "--out", dir.toString(), "--quiet").code());
+        Out again = cli("run", spec.toString(), "--out", dir.toString(), "--quiet");
+        assertEquals(2, again.code(), again.err());
+        assertEquals("sgdlab: run directory " + dir + " already exists and is not empty; it holds a run that has ended"
+                + " (status completed); choose another --out", again.err().strip());
+    }
+
+    @Test
     void aMissingFileDeepInACommandIsAUserError() {
         assertTrue(Main.isMissingFile(new java.io.UncheckedIOException("npz: file not found: x.npz",
                 new java.nio.file.NoSuchFileException("x.npz"))));
