@@ -209,45 +209,131 @@ public final class Sweep {
      * final metrics of each run, then the last record of each diagnostic as {@code NAME.FIELD} columns
      * (its numbers and booleans, {@code NAME.step} the step it was measured at; arrays are left to the
      * run's {@code diagnostics/NAME.jsonl}). Columns are the union over runs, in first-seen order.
+     * A directory without {@code sweep.json} whose subdirectories are runs is collected by {@link #collectRuns}.
      */
     public static String collect(Path sweepDir) {
         JsonNode idx = RunDirectory.readJson(sweepDir.resolve("sweep.json"));
         if (idx == null) {
-            throw new IllegalArgumentException(sweepDir + " is not a sweep directory (no readable sweep.json)");
+            if (Files.isDirectory(sweepDir) && !runDirs(sweepDir).isEmpty()) {
+                return collectRuns(sweepDir);
+            }
+            throw new IllegalArgumentException(sweepDir + " is neither a sweep directory (no readable sweep.json) nor a"
+                    + " directory of runs (no subdirectory with a spec.yaml)");
         }
         List<String> paramKeys = new ArrayList<>();
         idx.path("grid").fieldNames().forEachRemaining(paramKeys::add);
         List<Map<String, Object>> rows = new ArrayList<>();
-        java.util.LinkedHashSet<String> metricKeys = new java.util.LinkedHashSet<>();
-        java.util.LinkedHashSet<String> diagKeys = new java.util.LinkedHashSet<>();
+        Columns cols = new Columns();
         for (JsonNode r : idx.path("runs")) {
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("id", r.path("id").asText());
             for (String k : paramKeys) {
                 row.put(k, Spec.plain(r.path("params").path(k)));
             }
-            JsonNode s = RunDirectory.readJson(sweepDir.resolve(r.path("dir").asText()).resolve("summary.json"));
-            row.put("status", s == null ? "missing" : s.path("status").asText());
-            row.put("steps", s == null ? null : Spec.plain(s.path("steps")));
-            if (s != null) {
-                s.path("final").fields().forEachRemaining(e -> {
-                    if (!e.getKey().equals("step")) {
-                        metricKeys.add(e.getKey());
-                        row.put("final_" + e.getKey(), Spec.plain(e.getValue()));
-                    }
-                });
-                row.put("spike_count", Spec.plain(s.path("spike_count")));
-            }
-            lastDiagnostics(sweepDir.resolve(r.path("dir").asText()).resolve("diagnostics"), row, diagKeys);
+            results(sweepDir.resolve(r.path("dir").asText()), row, cols);
             rows.add(row);
         }
-        List<String> cols = new ArrayList<>(List.of("id"));
-        cols.addAll(paramKeys);
-        cols.addAll(List.of("status", "steps", "spike_count"));
-        for (String m : metricKeys) {
-            cols.add("final_" + m);
+        return csv(cols.all(List.of("id"), paramKeys), rows);
+    }
+
+    /**
+     * One CSV row per run directory under {@code parent} (its subdirectories with a {@code spec.yaml}, sorted
+     * by name): {@code dir}, then every spec field that differs between the runs (dotted paths of the resolved
+     * specs, {@code meta} left out; lists as JSON), then the columns {@link #collect} gives a sweep.
+     */
+    public static String collectRuns(Path parent) {
+        List<Path> dirs = runDirs(parent);
+        List<Map<String, Object>> specs = new ArrayList<>();
+        for (Path d : dirs) {
+            Map<String, Object> flat = new LinkedHashMap<>();
+            try {
+                flatten("", Spec.YAML.readTree(d.resolve("spec.yaml").toFile()), flat);
+            } catch (IOException e) {
+                throw new UncheckedIOException("collect: cannot read " + d.resolve("spec.yaml"), e);
+            }
+            specs.add(flat);
         }
-        cols.addAll(diagKeys);
+        java.util.LinkedHashSet<String> keys = new java.util.LinkedHashSet<>();
+        specs.forEach(f -> keys.addAll(f.keySet()));
+        List<String> varying = new ArrayList<>();
+        for (String k : keys) {
+            Object first = specs.get(0).get(k);
+            if (specs.stream().anyMatch(f -> !java.util.Objects.equals(f.get(k), first))) {
+                varying.add(k);
+            }
+        }
+        List<Map<String, Object>> rows = new ArrayList<>();
+        Columns cols = new Columns();
+        for (int i = 0; i < dirs.size(); i++) {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("dir", parent.relativize(dirs.get(i)).toString());
+            for (String k : varying) {
+                row.put(k, specs.get(i).get(k));
+            }
+            results(dirs.get(i), row, cols);
+            rows.add(row);
+        }
+        return csv(cols.all(List.of("dir"), varying), rows);
+    }
+
+    /** The subdirectories of {@code parent} that hold a run (a {@code spec.yaml}), sorted by name. */
+    private static List<Path> runDirs(Path parent) {
+        try (java.util.stream.Stream<Path> list = Files.list(parent)) {
+            return list.filter(d -> Files.isRegularFile(d.resolve("spec.yaml"))).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("collect: cannot list " + parent, e);
+        }
+    }
+
+    /** Leaves of a spec tree as dotted paths (lists and empty mappings as their JSON text), without {@code meta}. */
+    private static void flatten(String prefix, JsonNode node, Map<String, Object> out) {
+        if (node.isObject() && node.size() > 0) {
+            node.fields().forEachRemaining(e -> {
+                if (!(prefix.isEmpty() && e.getKey().equals("meta"))) {
+                    flatten(prefix + e.getKey() + ".", e.getValue(), out);
+                }
+            });
+        } else {
+            String key = prefix.substring(0, prefix.length() - 1);
+            out.put(key, node.isContainerNode() ? node.toString() : Spec.plain(node));
+        }
+    }
+
+    /** The result columns of a sweep's table, in first-seen order. */
+    private static final class Columns {
+        final java.util.LinkedHashSet<String> metrics = new java.util.LinkedHashSet<>();
+        final java.util.LinkedHashSet<String> diagnostics = new java.util.LinkedHashSet<>();
+
+        List<String> all(List<String> id, List<String> params) {
+            List<String> cols = new ArrayList<>(id);
+            cols.addAll(params);
+            cols.addAll(List.of("status", "steps", "spike_count"));
+            for (String m : metrics) {
+                cols.add("final_" + m);
+            }
+            cols.addAll(diagnostics);
+            return cols;
+        }
+    }
+
+    /** Status, steps, final metrics, spike count and the diagnostics' last records of the run in {@code dir}. */
+    private static void results(Path dir, Map<String, Object> row, Columns cols) {
+        JsonNode s = RunDirectory.readJson(dir.resolve("summary.json"));
+        row.put("status", s == null ? "missing" : s.path("status").asText());
+        row.put("steps", s == null ? null : Spec.plain(s.path("steps")));
+        if (s != null) {
+            s.path("final").fields().forEachRemaining(e -> {
+                if (!e.getKey().equals("step")) {
+                    cols.metrics.add(e.getKey());
+                    row.put("final_" + e.getKey(), Spec.plain(e.getValue()));
+                }
+            });
+            row.put("spike_count", Spec.plain(s.path("spike_count")));
+        }
+        lastDiagnostics(dir.resolve("diagnostics"), row, cols.diagnostics);
+    }
+
+    private static String csv(List<String> cols, List<Map<String, Object>> rows) {
         StringBuilder sb = new StringBuilder(String.join(",", cols)).append('\n');
         for (Map<String, Object> row : rows) {
             List<String> cells = new ArrayList<>();

@@ -308,6 +308,40 @@ class CliTest {
         assertEquals("sgdlab: --data " + dir + ": not a file (an .npz archive)", nd.err().strip());
     }
 
+    /** collect on a plain directory of runs: one row per run, the spec fields that differ, the final values. */
+    @Test
+    void collectOfADirectoryOfRunsShowsTheFieldsThatDiffer() throws Exception {
+        Path spec = write("tiny.yaml", SPEC.replace("steps: 60", "steps: 4"));
+        Path parent = tmp.resolve("mine");
+        assertEquals(0, cli("run", spec.toString(), "--out", parent.resolve("a").toString(), "--quiet").code());
+        assertEquals(0, cli("run", spec.toString(), "--out", parent.resolve("b").toString(), "--quiet",
+                "--set", "seed=3", "--set", "optimizer.lr.eta=0.1").code());
+        Files.createDirectories(parent.resolve("notes"));
+        Out c = cli("collect", parent.toString(), "--out", "-");
+        assertEquals(0, c.code(), c.err());
+        String[] rows = c.out().split("\n");
+        assertEquals(3, rows.length, c.out());
+        // the seed's derived streams (data.seed, sampler.seed) are resolved fields too, in the resolved spec's order
+        assertTrue(rows[0].startsWith("dir,data.seed,optimizer.lr.eta,sampler.seed,seed,status,steps,spike_count,final_"),
+                rows[0]);
+        assertTrue(rows[1].startsWith("a,0,0.2,0,0,completed,4,"), rows[1]);
+        assertTrue(rows[2].startsWith("b,3,0.1,3,3,completed,4,"), rows[2]);
+        List<String> header = List.of(rows[0].split(","));
+        for (int i = 1; i <= 2; i++) {
+            String[] cells = rows[i].split(",");
+            JsonNode summary = new ObjectMapper().readTree(parent.resolve(cells[0]).resolve("summary.json").toFile());
+            assertEquals(summary.path("final").path("train_loss").asDouble(),
+                    Double.parseDouble(cells[header.indexOf("final_train_loss")]), 0.0);
+        }
+        Out w = cli("collect", parent.toString());
+        assertEquals(0, w.code(), w.err());
+        assertEquals(c.out(), Files.readString(parent.resolve("runs.csv")));
+        Out none = cli("collect", parent.resolve("notes").toString());
+        assertEquals(2, none.code());
+        assertTrue(none.err().contains("is neither a sweep directory (no readable sweep.json) nor a directory of runs"),
+                none.err());
+    }
+
     @Test
     void aRunIntoAUsedDirectoryIsRefusedBeforeAnythingIsPrinted() throws Exception {
         Path spec = write("tiny.yaml", SPEC.replace("steps: 60", "steps: 2"));
