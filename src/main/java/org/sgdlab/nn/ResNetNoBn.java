@@ -105,7 +105,8 @@ public final class ResNetNoBn implements Model {
     @Override
     public Tensor apply(Tensor theta, Tensor x) {
         if (x.rank() == 2) {
-            x = x.reshape(x.dim(0), channels, side(x.dim(1)), side(x.dim(1)));   // flat rows of square images
+            int s = side(x.dim(1));
+            x = x.reshape(x.dim(0), channels, s, s);                             // flat rows of square images
         }
         if (x.rank() != 4 || x.dim(1) != channels) {
             throw new IllegalArgumentException("resnet-no-bn: input has shape " + Arrays.toString(x.shape())
