@@ -16,22 +16,7 @@ import org.sgdlab.tensor.Tensor;
  * ground truth (teacher parameters, target name). Synthetic draws come from the {@code data} stream
  * of {@code seed} (STUDIES.md 0.2: the data seed of an experiment).
  *
- * <table>
- *   <caption>sources and parameters (defaults in brackets)</caption>
- *   <tr><td>digits</td><td>train_size [1000], test_size [797], path (a CSV instead of the bundled copy)</td></tr>
- *   <tr><td>fashion-mnist</td><td>train_size [1000], test_size [1000], path [/usr/share/datasets/fashion-mnist],
- *       resolution [14 | 28], global_normalization [false]</td></tr>
- *   <tr><td>synthetic-digits</td><td>train_size [1000], test_size [1000] (STUDIES.md 8.3)</td></tr>
- *   <tr><td>gaussian-target</td><td>target (x1x2 | x1x2x3 | sin-x1-plus-x2x3), n, d, n_test [0]</td></tr>
- *   <tr><td>sparse-regression</td><td>n, d, r, n_test [0]</td></tr>
- *   <tr><td>sparse-ones</td><td>n, d, r, n_test [0]</td></tr>
- *   <tr><td>linear-teacher</td><td>n, input_variance (list), outputs, noise_std (list), n_test [0]</td></tr>
- *   <tr><td>scale-invariant-teacher</td><td>n, d, h, n_test [0]</td></tr>
- *   <tr><td>sf4 | sf5 | sf6 | sf7</td><td>the sparse-features tasks; sf5/sf6/sf7 take n, n_test</td></tr>
- *   <tr><td>gaussian-mixture</td><td>n, d, classes, separation [3], noise [1], n_test [0]</td></tr>
- *   <tr><td>npz</td><td>path, x_key [x], y_key [y], classes [0 = regression], test_path</td></tr>
- *   <tr><td>csv</td><td>path, header [false], label_column [-1 = last], classes [0 = infer], test_path</td></tr>
- * </table>
+ * <p>The parameters of each (defaults in brackets) are listed in {@link #USAGE}, which errors quote.
  * Every source also takes {@code label_noise} [0]: a fraction of training labels replaced by a
  * uniformly drawn class (STUDIES.md 2.1; classification only), drawn from the data stream.
  */

@@ -337,7 +337,8 @@ public final class RunDirectory implements AutoCloseable {
         }
     }
 
-    private static JsonNode parse(String line) {
+    /** One JSON line, or null when it is blank or torn (a writer killed mid-line). */
+    static JsonNode parse(String line) {
         if (line.isBlank()) {
             return null;
         }

@@ -366,9 +366,8 @@ public final class Sweep {
             if (rec == null) {
                 continue;
             }
-            String name = f.getFileName().toString();
-            name = name.substring(0, name.length() - ".jsonl".length());
-            String prefix = name;
+            String file = f.getFileName().toString();
+            String prefix = file.substring(0, file.length() - ".jsonl".length());
             rec.fields().forEachRemaining(e -> {
                 JsonNode v = e.getValue();
                 if (v.isNumber() || v.isBoolean()) {
@@ -394,16 +393,9 @@ public final class Sweep {
         }
         String[] lines = tail.split("\n");
         for (int i = lines.length - 1; i >= 0; i--) {
-            String line = lines[i].strip();
-            if (line.startsWith("{")) {
-                try {
-                    JsonNode node = Json.MAPPER.readTree(line);
-                    if (node.isObject()) {
-                        return node;
-                    }
-                } catch (IOException torn) {
-                    // an incomplete last line: try the one before
-                }
+            JsonNode node = RunDirectory.parse(lines[i]);            // null for a torn line: try the one before
+            if (node != null && node.isObject()) {
+                return node;
             }
         }
         return null;

@@ -11,19 +11,7 @@ import java.util.TreeSet;
  * Models by name, so run specs can say {@code model: mlp} with parameters (snake_case keys).
  * Unknown model names and unknown or ill-typed parameters fail and list what is valid.
  *
- * <table>
- *   <caption>models and parameters (defaults in brackets)</caption>
- *   <tr><td>{@code mlp}</td><td>widths (list, required), activation [tanh], bias [true], parametrization
- *       [standard], weight_init, bias_init [the parametrisation's]</td></tr>
- *   <tr><td>{@code cohen-cnn}</td><td>channels, height, width, classes (required), widths [[32, 32]],
- *       activation [relu], pooling [max]</td></tr>
- *   <tr><td>{@code resnet-no-bn}</td><td>channels, classes (required), width [16], blocks [2], activation [relu]</td></tr>
- *   <tr><td>{@code two-layer-ntk}</td><td>d, m (required), outputs [1], activation [relu], bias [false]</td></tr>
- *   <tr><td>{@code diagonal-linear}</td><td>d (required), variant [product | squares], alpha [0.1 | 1],
- *       gaussian_scale (instead of alpha)</td></tr>
- *   <tr><td>{@code two-layer-linear}</td><td>d, h, k (required), init_std [N(0, 1/fan_in) if absent]</td></tr>
- *   <tr><td>{@code scale-invariant}</td><td>d, h, k (required), activation [relu]</td></tr>
- * </table>
+ * <p>The parameters of each (defaults in brackets) are listed in {@link #USAGE}, which errors quote.
  * Every model also takes {@code init_scale} [1] ({@link Model#withInitScale}). The image models also accept the
  * data sources' flat rows, read as channel-major images ({@code [N, C*H*W] -> [N, C, H, W]}; resnet-no-bn: square).
  */
@@ -43,8 +31,9 @@ public final class Models {
             "resnet-no-bn", "channels, classes (required; flat rows are read as square images), width [16], blocks [2],"
                     + " activation [relu]",
             "two-layer-ntk", "d, m (required), outputs [1], activation [relu], bias [false]",
-            "diagonal-linear", "d (required), variant [product | squares], alpha, gaussian_scale",
-            "two-layer-linear", "d, h, k (required), init_std",
+            "diagonal-linear", "d (required), variant [product | squares], alpha [0.1 | 1], gaussian_scale (instead"
+                    + " of alpha)",
+            "two-layer-linear", "d, h, k (required), init_std [N(0, 1/fan_in) if absent]",
             "scale-invariant", "d, h, k (required), activation [relu]");
 
     private Models() {
