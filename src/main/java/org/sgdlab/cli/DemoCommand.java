@@ -27,6 +27,10 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--jobs", defaultValue = "2", description = "Independent runs executed at once (default 2).")
     int jobs;
 
+    @Option(names = "--fresh", description = "Train every run again (by default runs an earlier demo in the same --out"
+            + " finished are replayed from their journals, bit for bit).")
+    boolean fresh;
+
     /** What a FAIL means and where its evidence is. */
     static final String FAILED_HINT = "A study FAILs when one of its gates misses the criterion of STUDIES.md; its report "
             + "shows the measured numbers next to the criterion, and docs/decisions.md lists the failures that "
@@ -38,7 +42,7 @@ final class DemoCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         for (Study s : Studies.all()) {
             StudyContext ctx = new StudyContext(true, seed, 0, out.resolve(s.name()), "digits", jobs, true,
-                    System.err::println);
+                    System.err::println, !fresh);
             outcomes.add(StudyRunner.run(s, ctx, System.out));
         }
         double total = (System.nanoTime() - t0) / 1e9;

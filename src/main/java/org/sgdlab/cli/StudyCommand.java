@@ -47,6 +47,11 @@ final class StudyCommand implements Callable<Integer> {
     @Option(names = "--no-save-runs", description = "Do not write a run directory per training run.")
     boolean noSaveRuns;
 
+    @Option(names = "--fresh", description = "Train every run again. By default a run that an earlier attempt in the same"
+            + " --out finished with the same build and options is replayed from its runs/<id>/journal.bin, bit for bit, so"
+            + " a killed study continues where it stopped.")
+    boolean fresh;
+
     @Override
     public Integer call() throws Exception {
         if (list || name == null) {
@@ -64,7 +69,8 @@ final class StudyCommand implements Callable<Integer> {
         }
         Study s = Studies.byName(name);
         Path dir = out != null ? out : Path.of("studies", s.name() + (quick ? "-quick" : ""));
-        StudyContext ctx = new StudyContext(quick, seed, seeds, dir, data, jobs, !noSaveRuns, System.err::println);
+        StudyContext ctx = new StudyContext(quick, seed, seeds, dir, data, jobs, !noSaveRuns, System.err::println,
+                !fresh);
         return StudyRunner.run(s, ctx, System.out).passed() ? 0 : 1;
     }
 }

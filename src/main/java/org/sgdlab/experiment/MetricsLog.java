@@ -39,6 +39,24 @@ public final class MetricsLog implements RunListener {
     private final List<Measurement> measurements = new ArrayList<>();
     private final List<Map<String, Object>> events = new ArrayList<>();
     private RunResult result;
+    private double wallSeconds = Double.NaN;
+    private double cpuSeconds = Double.NaN;
+
+    /** Records how long the run took (wall clock, and CPU of the thread that trained it); NaN when not set. */
+    public void timed(double wall, double cpu) {
+        wallSeconds = wall;
+        cpuSeconds = cpu;
+    }
+
+    /** The wall-clock seconds of the run ({@link #timed}); for a replayed run those of the run that was trained. */
+    public double wallSeconds() {
+        return wallSeconds;
+    }
+
+    /** The CPU seconds of the thread that trained the run ({@link #timed}); NaN when not measured. */
+    public double cpuSeconds() {
+        return cpuSeconds;
+    }
 
     @Override
     public void metrics(Map<String, Object> row) {

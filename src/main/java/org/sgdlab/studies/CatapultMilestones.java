@@ -8,6 +8,7 @@ import org.sgdlab.diagnostics.CriticalLearningRate;
 import org.sgdlab.diagnostics.NtkOperator;
 import org.sgdlab.diagnostics.Probe;
 import org.sgdlab.experiment.Controller;
+import org.sgdlab.experiment.Stateful;
 import org.sgdlab.optim.MilestoneAdaptive;
 import org.sgdlab.optim.Optimizer;
 import org.sgdlab.optim.OptimizerState;
@@ -87,7 +88,7 @@ final class CatapultMilestones implements Schedule {
      * The controller of one run: at a pending milestone it measures lambda_1(K-bar(theta_t)) on the training set
      * (the probe's lanczos stream) and sets eta = c_m * 2 / lambda_1. Keeps the changes for the report.
      */
-    static final class Control implements Controller {
+    static final class Control implements Controller, Stateful {
 
         private final NtkOperator.Solver solver;
         private final List<Change> changes = Collections.synchronizedList(new ArrayList<>());
@@ -115,6 +116,21 @@ final class CatapultMilestones implements Schedule {
 
         List<Change> changes() {
             return List.copyOf(changes);
+        }
+
+        /** The learning-rate changes made. */
+        record Changes(List<Change> changes) {
+        }
+
+        @Override
+        public Record state() {
+            return new Changes(changes());
+        }
+
+        @Override
+        public void restore(Record state) {
+            changes.clear();
+            changes.addAll(((Changes) state).changes());
         }
     }
 }

@@ -4,6 +4,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentSkipListMap;
 import org.sgdlab.diagnostics.Diagnostic;
 import org.sgdlab.diagnostics.Probe;
+import org.sgdlab.experiment.Stateful;
 import org.sgdlab.tensor.Tensor;
 
 /**
@@ -11,7 +12,7 @@ import org.sgdlab.tensor.Tensor;
  * E-0.2 at step 1500) and the gradient-flow comparison (theta_GD(tau / eta), Q6.4). The logged record
  * is only ||theta_t||, so the run directory stays small. One instance per run.
  */
-final class EosSnapshot implements Diagnostic<EosSnapshot.Result> {
+final class EosSnapshot implements Diagnostic<EosSnapshot.Result>, Stateful {
 
     static final String NAME = "theta_snapshot";
 
@@ -41,6 +42,29 @@ final class EosSnapshot implements Diagnostic<EosSnapshot.Result> {
                     + thetas.size() + " steps)");
         }
         return t;
+    }
+
+    /** The captured thetas, by step. */
+    record Captured(long[] steps, Tensor[] thetas) {
+    }
+
+    @Override
+    public Record state() {
+        long[] steps = thetas.keySet().stream().mapToLong(Long::longValue).toArray();
+        Tensor[] ts = new Tensor[steps.length];
+        for (int i = 0; i < steps.length; i++) {
+            ts[i] = thetas.get(steps[i]);
+        }
+        return new Captured(steps, ts);
+    }
+
+    @Override
+    public void restore(Record state) {
+        Captured c = (Captured) state;
+        thetas.clear();
+        for (int i = 0; i < c.steps().length; i++) {
+            thetas.put(c.steps()[i], c.thetas()[i]);
+        }
     }
 
     /** theta at {@code step}, or null. */

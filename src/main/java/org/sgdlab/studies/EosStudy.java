@@ -285,7 +285,6 @@ public final class EosStudy implements Study {
      */
     static Run train(StudyContext ctx, EosSetup s, String id, Problem problem, Optimizer<? extends OptimizerState> opt,
                      long steps, int every, Tensor theta0, long offset, EosSnapshot snap, int snapEvery, long... snapAt) {
-        long t0 = System.nanoTime();
         int n = problem.train().size();
         TrainConfig.Builder b = TrainConfig.builder(problem, opt, Samplers.create(Samplers.FULL_BATCH, n, n, s.netSeed()))
                 .steps(steps).seed(s.netSeed()).theta0(theta0).evalEvery(1).testEvery((int) steps).spikeKappa(0)
@@ -309,7 +308,7 @@ public final class EosStudy implements Study {
             unconverged += res.converged() ? 0 : 1;
         }
         return new Run(id, opt.name(), opt.lr(0), opt.beta(), opt.threshold(0), steps, every, offset, log, loss, acc,
-                new Trace(st, sh), new Trace(st, ra), unconverged, (System.nanoTime() - t0) / 1e9);
+                new Trace(st, sh), new Trace(st, ra), unconverged, log.wallSeconds());
     }
 
     /**

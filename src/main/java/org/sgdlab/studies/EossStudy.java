@@ -206,9 +206,8 @@ public final class EossStudy implements Study {
                 }
             }
         };
-        long t0 = System.nanoTime();
         MetricsLog log = ctx.train(s.id(), b.build(), forkSource ? capture : null);
-        EossRun r = new EossRun(s, eta, opt.threshold(0), seed, log, (System.nanoTime() - t0) / 1e9);
+        EossRun r = new EossRun(s, eta, opt.threshold(0), seed, log, log.wallSeconds());
         r.fork = captured[0];
         return r;
     }
@@ -303,9 +302,8 @@ public final class EossStudy implements Study {
                         null, true, false));
                 b.diagnostic(new Scheduled(new Gni(Gni.Config.DEFAULT.withRule(20, 100, 0.01)), 0, 0, new long[] {0},
                         false, false));
-                long t0 = System.nanoTime();
                 MetricsLog log = ctx.train(f.id(), b.build());
-                return new EossRun(f, eta, opt.threshold(0), source.seed, log, (System.nanoTime() - t0) / 1e9);
+                return new EossRun(f, eta, opt.threshold(0), source.seed, log, log.wallSeconds());
             });
         }
         return ctx.parallel(tasks);

@@ -1,7 +1,5 @@
 package org.sgdlab.studies;
 
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -299,10 +297,9 @@ public final class MomentumCatapultStudy implements Study {
     private static MomentumCatapultTrace runA(StudyContext ctx, ASpec a, Problem problem, long netSeed) {
         TrainConfig cfg = aBuilder(a, problem, netSeed)
                 .diagnostic(Scheduled.every(new Sharpness(Sharpness.Config.DEFAULT), A_SHARPNESS_EVERY)).build();
-        Clock c = Clock.start();
         MetricsLog log = ctx.train(a.id(), cfg);
         return MomentumCatapultTrace.of(a.id(), "P2-A", a.optimizer(), a.eta(), a.beta(), a.warmup(), Double.NaN,
-                a.steps(), log, Sharpness.NAME, c.wall(), c.cpu());
+                a.steps(), log, Sharpness.NAME, log.wallSeconds(), log.cpuSeconds());
     }
 
     /** S_0 of the DLN: the dense path (Q5.2) at theta_0, cross-checked by Lanczos; Lanczos if dense failed. */
@@ -351,10 +348,9 @@ public final class MomentumCatapultStudy implements Study {
                 .steps(B_STEPS).seed(seed).evalEvery((int) B_STEPS).testEvery(0).divergenceParam(DIVERGENCE_PARAM)
                 .spikeKappa(0).diagnostic(sd).diagnostic(new Scheduled(lanczos, 0, 0, new long[] {0}, true, false))
                 .build();
-        Clock c = Clock.start();
         MetricsLog log = ctx.train(b.id(), cfg);
         MomentumCatapultTrace t = MomentumCatapultTrace.of(b.id(), "P2-B " + b.group(), opt, b.eta(), b.beta(),
-                b.warmup(), b.alpha(), B_STEPS, log, Sharpness.NAME, c.wall(), c.cpu());
+                b.warmup(), b.alpha(), B_STEPS, log, Sharpness.NAME, log.wallSeconds(), log.cpuSeconds());
         double df = Double.NaN;
         boolean dc = false;
         List<MetricsLog.Measurement> dm = log.measurements(B_LANCZOS_CHECK);
@@ -389,7 +385,6 @@ public final class MomentumCatapultStudy implements Study {
         TrainConfig cfg = aBuilder(a, problem, netSeed).steps(end)
                 .diagnostic(new Scheduled(sh, 1, start, new long[0], false, false))
                 .diagnostic(new Scheduled(ss, 1, start, new long[0], false, false)).build();
-        Clock c = Clock.start();
         MetricsLog log = ctx.train(a.id() + "-window", cfg);
         List<MetricsLog.Measurement> ms = log.measurements(SelfStabilization.NAME);
         int n = ms.size();
@@ -407,29 +402,7 @@ public final class MomentumCatapultStudy implements Study {
             g[i] = Math.floorMod(steps[i], (long) gradSEvery) == 0;
         }
         MomentumCatapultTrace.Excursion e = MomentumCatapultTrace.stepsAboveDelta(steps, x, delta, g, cross);
-        return new Window(a.id(), cross, start, steps, s, x, delta, g, t.threshold(), e, c.wall());
-    }
-
-    /** Wall and thread-CPU time of one task. */
-    private record Clock(long wall0, long cpu0) {
-        private static final ThreadMXBean MX = ManagementFactory.getThreadMXBean();
-
-        static Clock start() {
-            return new Clock(System.nanoTime(), cpuNow());
-        }
-
-        private static long cpuNow() {
-            return MX.isCurrentThreadCpuTimeSupported() ? MX.getCurrentThreadCpuTime() : -1;
-        }
-
-        double wall() {
-            return (System.nanoTime() - wall0) / 1e9;
-        }
-
-        double cpu() {
-            long now = cpuNow();
-            return now < 0 || cpu0 < 0 ? Double.NaN : (now - cpu0) / 1e9;
-        }
+        return new Window(a.id(), cross, start, steps, s, x, delta, g, t.threshold(), e, log.wallSeconds());
     }
 
     // ------------------------------------------------------------------ report: setup

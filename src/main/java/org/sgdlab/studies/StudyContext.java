@@ -12,10 +12,12 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Consumer;
+import org.sgdlab.experiment.Journal;
 import org.sgdlab.experiment.MetricsLog;
 import org.sgdlab.experiment.RunDirectory;
 import org.sgdlab.experiment.RunListener;
 import org.sgdlab.experiment.RunResult;
+import org.sgdlab.experiment.Stateful;
 import org.sgdlab.experiment.TrainConfig;
 import org.sgdlab.experiment.Trainer;
 import org.sgdlab.tensor.Rng;
@@ -33,9 +35,17 @@ import org.sgdlab.tensor.Rng;
  * @param jobs    runs executed concurrently by {@link #parallel}
  * @param saveRuns write a run directory per training run (metrics, diagnostics, events, summary)
  * @param log     progress lines
+ * @param reuse   replay a run whose directory holds a journal of the same run ({@link Journal}) instead of
+ *                training it again: a study re-run after a kill continues where it stopped
  */
 public record StudyContext(boolean quick, long seed, int seeds, Path out, String data, int jobs, boolean saveRuns,
-                           Consumer<String> log) {
+                           Consumer<String> log, boolean reuse) {
+
+    /** A context that reuses finished runs. */
+    public StudyContext(boolean quick, long seed, int seeds, Path out, String data, int jobs, boolean saveRuns,
+                        Consumer<String> log) {
+        this(quick, seed, seeds, out, data, jobs, saveRuns, log, true);
+    }
 
     public StudyContext {
         if (jobs < 1) {
@@ -74,25 +84,88 @@ public record StudyContext(boolean quick, long seed, int seeds, Path out, String
         return derive(p);
     }
 
-    /** Trains one run, writing {@code out/runs/<id>} when saveRuns; returns the in-memory log. */
+    /**
+     * Trains one run, writing {@code out/runs/<id>} and its {@link Journal} when saveRuns; returns the
+     * in-memory log. With {@code reuse}, a run directory whose journal was written by the same build for
+     * the same study context and configuration is replayed instead (the same calls on the listeners,
+     * bit for bit), so a study killed part-way redoes only the runs that had not finished.
+     */
     public MetricsLog train(String id, TrainConfig config) {
         return train(id, config, null);
     }
 
-    /** As {@link #train(String, TrainConfig)} with an extra listener. */
+    /**
+     * As {@link #train(String, TrainConfig)} with an extra listener, which a replay calls as training would. The
+     * log's {@link MetricsLog#wallSeconds()} and {@link MetricsLog#cpuSeconds()} are those of the training (for
+     * a replay, of the attempt that trained it), and the config's {@link Stateful} controller and diagnostics end
+     * in the state training left them in.
+     */
     public MetricsLog train(String id, TrainConfig config, RunListener extra) {
         MetricsLog log = new MetricsLog();
         long t0 = System.nanoTime();
+        long c0 = cpuNanos();
         RunListener l = extra == null ? log : RunListener.all(log, extra);
+        List<Stateful> stateful = stateful(config);
         RunResult r;
+        String how = "";
         if (saveRuns && out != null) {
-            r = RunDirectory.record(out.resolve("runs").resolve(id), id, config, l).result();
+            Path dir = out.resolve("runs").resolve(id);
+            String key = Journal.key("study context: quick " + quick + ", seed " + seed + ", seeds " + seeds + ", data "
+                    + data, id, config);
+            Journal.Replayed replayed = reuse ? Journal.replay(dir, key, config, l) : null;
+            if (replayed != null && replayed.states().size() != stateful.size()) {
+                throw new IllegalStateException("the journal of run " + id + " holds " + replayed.states().size()
+                        + " states, its configuration has " + stateful.size() + " stateful objects");
+            }
+            if (replayed != null) {
+                for (int i = 0; i < stateful.size(); i++) {
+                    stateful.get(i).restore(replayed.states().get(i));
+                }
+                log.timed(replayed.wallSeconds(), replayed.cpuSeconds());
+                r = log.result();
+                how = ", replayed from its journal";
+            } else {
+                try (Journal.Writer journal = new Journal.Writer(dir, key)) {
+                    r = RunDirectory.record(dir, id, config, RunListener.all(l, journal)).result();
+                    log.timed((System.nanoTime() - t0) / 1e9, cpuSeconds(c0));
+                    journal.commit(log.wallSeconds(), log.cpuSeconds(), stateful.stream().map(Stateful::state).toList());
+                    if (journal.broken() != null) {
+                        log("  run " + id + ": no journal (a re-run trains it again): " + journal.broken());
+                    }
+                }
+            }
         } else {
             r = Trainer.run(config, l);
+            log.timed((System.nanoTime() - t0) / 1e9, cpuSeconds(c0));
         }
-        log(String.format(java.util.Locale.ROOT, "  run %s: %s at step %d (%.1f s)", id, r.status().id(), r.steps(),
-                (System.nanoTime() - t0) / 1e9));
+        log(String.format(java.util.Locale.ROOT, "  run %s: %s at step %d (%.1f s%s)", id, r.status().id(), r.steps(),
+                (System.nanoTime() - t0) / 1e9, how));
         return log;
+    }
+
+    /** The config's controller and diagnostics that keep state, in a fixed order. */
+    private static List<Stateful> stateful(TrainConfig config) {
+        List<Stateful> out = new ArrayList<>();
+        if (config.controller() instanceof Stateful s) {
+            out.add(s);
+        }
+        for (var d : config.diagnostics()) {
+            if (d.diagnostic() instanceof Stateful s) {
+                out.add(s);
+            }
+        }
+        return out;
+    }
+
+    private static final java.lang.management.ThreadMXBean THREADS = java.lang.management.ManagementFactory.getThreadMXBean();
+
+    private static long cpuNanos() {
+        return THREADS.isCurrentThreadCpuTimeSupported() ? THREADS.getCurrentThreadCpuTime() : -1;
+    }
+
+    private static double cpuSeconds(long c0) {
+        long now = cpuNanos();
+        return now < 0 || c0 < 0 ? Double.NaN : (now - c0) / 1e9;
     }
 
     /** Runs independent tasks, {@code jobs} at a time, and returns their results in order. */

@@ -225,11 +225,10 @@ final class SymmetryData {
         }
     }
 
-    /** {@code ctx.train} timed. */
+    /** {@code ctx.train} with the run's wall time (that of the attempt that trained it, for a replay). */
     static Timed train(StudyContext ctx, String id, org.sgdlab.experiment.TrainConfig config) {
-        long t0 = System.nanoTime();
         MetricsLog log = ctx.train(id, config);
-        return new Timed(id, log, (System.nanoTime() - t0) / 1e9);
+        return new Timed(id, log, log.wallSeconds());
     }
 
     /** The row of one run for {@code summary.json} and the report's run table (the same keys for every run). */

@@ -20,8 +20,10 @@ class CatapultGdStudyTest {
 
     @Test
     void quickVariantWritesItsRecordAndEveryGateButTheKnownFailuresPasses(@TempDir Path dir) throws Exception {
-        CatapultStudyChecks.Run r = CatapultStudyChecks.quick(new CatapultGdStudy(), dir, 0);
+        CatapultStudyChecks.Run r = CatapultStudyChecks.quick(new CatapultGdStudy(), dir, 0, true, null);
         CatapultStudyChecks.checkSummary(r, "catapult-gd", List.of("CA1", "CA2", "CA3", "CB1", "CB2", "CB3", "CB4"));
         CatapultStudyChecks.assertGatesPassExcept(r, KNOWN_FAILING);
+        // the milestone controllers' learning-rate changes (Stateful) come back with the replayed runs
+        StudyReplay.assertReplaysTheSameRecord(new CatapultGdStudy(), dir);
     }
 }

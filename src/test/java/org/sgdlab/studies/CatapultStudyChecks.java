@@ -26,7 +26,13 @@ final class CatapultStudyChecks {
     }
 
     static Run quick(Study study, Path dir, long seed) throws Exception {
-        StudyContext ctx = new StudyContext(true, seed, 0, dir, "digits", 2, false, null);
+        return quick(study, dir, seed, false, null);
+    }
+
+    /** As {@link #quick(Study, Path, long)}, writing run directories when {@code saveRuns}, progress lines to {@code log}. */
+    static Run quick(Study study, Path dir, long seed, boolean saveRuns, java.util.function.Consumer<String> log)
+            throws Exception {
+        StudyContext ctx = new StudyContext(true, seed, 0, dir, "digits", 2, saveRuns, log);
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
         StudyRunner.Outcome o;
         try (PrintStream ps = new PrintStream(buf, true, StandardCharsets.UTF_8)) {

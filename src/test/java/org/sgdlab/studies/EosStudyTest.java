@@ -30,12 +30,14 @@ class EosStudyTest {
 
     @Test
     void quickVariantPassesEveryGate(@TempDir Path dir) throws Exception {
-        StudyContext ctx = new StudyContext(true, 0, 0, dir, "digits", 2, false, line -> { });
+        StudyContext ctx = new StudyContext(true, 0, 0, dir, "digits", 2, true, line -> { });
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
         StudyRunner.Outcome o;
         try (PrintStream out = new PrintStream(buf, true, StandardCharsets.UTF_8)) {
             o = StudyRunner.run(new EosStudy(), ctx, out);
         }
+        // the edge-test forks start from E-0.2's theta snapshot (Stateful), which a replay restores
+        StudyReplay.assertReplaysTheSameRecord(new EosStudy(), dir);
         String table = buf.toString(StandardCharsets.UTF_8);
         StudyResult r = o.result();
 

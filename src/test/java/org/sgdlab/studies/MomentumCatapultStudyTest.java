@@ -61,7 +61,7 @@ class MomentumCatapultStudyTest {
     private static final Set<String> KNOWN_FAILING_AT_SEED_0 = Set.of("momentum-catapult.MA1", "momentum-catapult.MB1");
 
     private static StudyRunner.Outcome runQuick(Path dir) throws Exception {
-        StudyContext ctx = new StudyContext(true, 0, 0, dir, "digits", 2, false, s -> { });
+        StudyContext ctx = new StudyContext(true, 0, 0, dir, "digits", 2, true, s -> { });
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
         return StudyRunner.run(new MomentumCatapultStudy(), ctx, new PrintStream(buf, true, StandardCharsets.UTF_8));
     }
@@ -78,6 +78,8 @@ class MomentumCatapultStudyTest {
     @Test
     void quickVariantWritesItsRecordAndItsGatesHold(@TempDir Path dir) throws Exception {
         StudyRunner.Outcome o = runQuick(dir);
+        // its per-step times (wall and CPU of each run) come back with the replayed runs
+        StudyReplay.assertReplaysTheSameRecord(new MomentumCatapultStudy(), dir);
         StudyResult r = o.result();
         String table = table(r);
         List<String> ids = r.verdicts().stream().map(Verdict::id).toList();
