@@ -69,8 +69,8 @@ public final class Journal {
         private final String key;
         private DataOutputStream out;
         private boolean committed;
-        private boolean broken;
-        private String reason;
+        /** Why the journal was abandoned; null while it records. */
+        private String broken;
 
         public Writer(Path dir, String key) {
             this.file = dir.resolve(FILE);
@@ -90,7 +90,7 @@ public final class Journal {
 
         /** Records one call; a value it cannot record or a full disk ends the journal, never the run. */
         private void entry(byte tag, Object... values) {
-            if (broken) {
+            if (broken != null) {
                 return;
             }
             try {
@@ -100,14 +100,13 @@ public final class Journal {
                     write(o, v);
                 }
             } catch (IOException | IllegalArgumentException e) {
-                broken = true;
-                reason = e.getMessage() != null ? e.getMessage() : e.toString();
+                broken = e.getMessage() != null ? e.getMessage() : e.toString();
             }
         }
 
         /** Why the journal was abandoned, or null while it records. */
         public String broken() {
-            return broken ? reason : null;
+            return broken;
         }
 
         @Override
@@ -147,7 +146,7 @@ public final class Journal {
          */
         public void commit(double wallSeconds, double cpuSeconds, List<Record> states) {
             entry(AFTER, wallSeconds, cpuSeconds, states);
-            if (broken) {
+            if (broken != null) {
                 return;
             }
             try {
@@ -157,8 +156,7 @@ public final class Journal {
                 Json.replace(tmp, file);
                 committed = true;
             } catch (IOException e) {
-                broken = true;
-                reason = "cannot write " + file + ": " + e.getMessage();
+                broken = "cannot write " + file + ": " + e.getMessage();
             }
         }
 
@@ -217,15 +215,19 @@ public final class Journal {
             md.update((byte) 0);
             return;
         }
-        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(8 * (t.size() + t.shape().length + 1));
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(1 << 16);
         b.putLong(t.shape().length);
         for (int s : t.shape()) {
             b.putLong(s);
         }
         for (double x : t.toArray()) {
+            if (b.remaining() < 8) {
+                md.update(b.array(), 0, b.position());
+                b.clear();
+            }
             b.putLong(Double.doubleToRawLongBits(x));
         }
-        md.update(b.array());
+        md.update(b.array(), 0, b.position());
     }
 
     private static String build;
@@ -288,14 +290,15 @@ public final class Journal {
      * @return what the run's closing entry holds, or null when nothing was replayed
      */
     public static Replayed replay(Path dir, String key, TrainConfig config, RunListener listener) {
-        if (!key.equals(key(dir))) {
+        if (!Files.isRegularFile(dir.resolve(FILE))) {
             return null;
         }
         List<Object[]> entries = new ArrayList<>();
         Object[] after = null;
         try (DataInputStream in = open(dir.resolve(FILE))) {
-            readString(in);
-            readString(in);
+            if (!readString(in).equals(MAGIC) || !readString(in).equals(key)) {
+                return null;                         // not a journal, or of another build, context or configuration
+            }
             while (true) {
                 byte tag = in.readByte();
                 if (tag == END) {
