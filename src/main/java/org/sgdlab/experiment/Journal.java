@@ -39,6 +39,9 @@ import org.sgdlab.tensor.Tensor;
  * configuration; a different key means the file is not reused), then one tagged entry per call and an
  * end mark. It is written to a temporary name while the run trains and renamed only after the run
  * directory is complete, so a journal exists only for a finished run.
+ *
+ * <p>{@link #store} and {@link #load} keep one computed value the same way (a memo: magic, key, the value,
+ * end mark), for a study's computations that are not runs.
  */
 public final class Journal {
 
@@ -54,6 +57,8 @@ public final class Journal {
     private static final byte FINISHED = 'F';
     private static final byte AFTER = 'W';
     private static final byte END = 'Z';
+    private static final byte VALUE = 'V';
+    private static final String MEMO_MAGIC = "sgdlab-memo 1";
 
     private Journal() {
     }
@@ -208,6 +213,69 @@ public final class Journal {
             }
         }
         return "build " + build() + "\n" + context + "\nrun " + id + "\nconfig " + HexFormat.of().formatHex(md.digest());
+    }
+
+    /**
+     * The key of a computation that is not a run (e.g. a study's gradient flow): the build, the caller's
+     * context, an id, a description of every setting it depends on and a SHA-256 digest of its input
+     * tensors, bit for bit.
+     */
+    public static String key(String context, String id, String description, Tensor... inputs) {
+        MessageDigest md = sha256();
+        md.update(description.getBytes(StandardCharsets.UTF_8));
+        for (Tensor t : inputs) {
+            digest(md, t);
+        }
+        return "build " + build() + "\n" + context + "\nmemo " + id + "\ninputs " + HexFormat.of().formatHex(md.digest());
+    }
+
+    /**
+     * Stores a computed value (anything the codec records, see {@link #write}) under {@code key} in
+     * {@code file}: written to a temporary name, then renamed, so the file is either complete or absent.
+     *
+     * @return null when stored, else why not (the caller computes again next time)
+     */
+    public static String store(Path file, String key, Object value) {
+        Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
+        try {
+            Files.createDirectories(file.getParent());
+            try (DataOutputStream o = new DataOutputStream(new BufferedOutputStream(
+                    new GZIPOutputStream(Files.newOutputStream(tmp), 1 << 16)))) {
+                writeString(o, MEMO_MAGIC);
+                writeString(o, key);
+                o.writeByte(VALUE);
+                write(o, value);
+                o.writeByte(END);
+            }
+            Json.replace(tmp, file);
+            return null;
+        } catch (IOException | IllegalArgumentException e) {
+            try {
+                Files.deleteIfExists(tmp);
+            } catch (IOException ignored) {
+                // a leftover temporary file is never read
+            }
+            return e.getMessage() != null ? e.getMessage() : e.toString();
+        }
+    }
+
+    /** The value {@link #store} left in {@code file} under {@code key}; null when absent, damaged or of another key. */
+    public static Object load(Path file, String key) {
+        if (!Files.isRegularFile(file)) {
+            return null;
+        }
+        try (DataInputStream in = open(file)) {
+            if (!readString(in).equals(MEMO_MAGIC) || !readString(in).equals(key) || in.readByte() != VALUE) {
+                return null;
+            }
+            Object v = read(in);
+            if (in.readByte() != END || in.read() != -1) {      // reading on checks gzip's CRC and length
+                return null;
+            }
+            return v;
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
     }
 
     private static void digest(MessageDigest md, Tensor t) {

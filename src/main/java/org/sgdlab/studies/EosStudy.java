@@ -316,8 +316,20 @@ public final class EosStudy implements Study {
      * sharpness re-measured (warm-started Lanczos) at every grid point tau_k = eta * every * k (Q6.4).
      */
     static FlowRun flow(StudyContext ctx, EosSetup s, long gdSteps, int every) {
-        long t0 = System.nanoTime();
         Problem p = s.mse();
+        String description = String.format(Locale.ROOT, "gradient flow: %s | %s | %s, eta %s, every %d, GD steps %d,"
+                + " net seed %d, max step 1, %s", p.model().describe(), p.loss().describe(), p.train().name(),
+                Double.toHexString(s.eta()), every, gdSteps, s.netSeed(), EosSetup.sharpnessConfig());
+        FlowRun run = ctx.memo("flow", description, List.of(s.theta0(), p.train().x(), p.train().y()), FlowRun.class,
+                () -> integrate(p, s, gdSteps, every));
+        EosFlow.Trajectory tr = run.trajectory();
+        ctx.log(String.format(Locale.ROOT, "  run flow: %d RK4 steps to tau = %s (%.1f s)", tr.rkSteps(),
+                num(tr.tau()[tr.tau().length - 1]), run.seconds()));
+        return run;
+    }
+
+    private static FlowRun integrate(Problem p, EosSetup s, long gdSteps, int every) {
+        long t0 = System.nanoTime();
         Sharpness sh = new Sharpness(EosSetup.sharpnessConfig());
         EosFlow.Field f = new EosFlow.Field() {
             @Override
@@ -337,10 +349,7 @@ public final class EosStudy implements Study {
             }
         };
         EosFlow.Trajectory tr = EosFlow.integrate(f, s.theta0(), s.eta() * every, (int) (gdSteps / every), 1.0);
-        double sec = (System.nanoTime() - t0) / 1e9;
-        ctx.log(String.format(Locale.ROOT, "  run flow: %d RK4 steps to tau = %s (%.1f s)", tr.rkSteps(),
-                num(tr.tau()[tr.tau().length - 1]), sec));
-        return new FlowRun(tr, s.eta(), every, sec);
+        return new FlowRun(tr, s.eta(), every, (System.nanoTime() - t0) / 1e9);
     }
 
     /** flow.csv: tau, GD step, loss and sharpness of the flow, and the distance to GD at equal time. */

@@ -12,6 +12,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.sgdlab.experiment.Journal;
 import org.sgdlab.experiment.MetricsLog;
 import org.sgdlab.experiment.RunDirectory;
@@ -21,6 +22,7 @@ import org.sgdlab.experiment.Stateful;
 import org.sgdlab.experiment.TrainConfig;
 import org.sgdlab.experiment.Trainer;
 import org.sgdlab.tensor.Rng;
+import org.sgdlab.tensor.Tensor;
 
 /**
  * What a study runs with: the variant, the base seed (every run's seeds derive from it), the number
@@ -110,8 +112,7 @@ public record StudyContext(boolean quick, long seed, int seeds, Path out, String
         String how = "";
         if (saveRuns && out != null) {
             Path dir = out.resolve("runs").resolve(id);
-            String key = Journal.key("study context: quick " + quick + ", seed " + seed + ", seeds " + seeds + ", data "
-                    + data, id, config);
+            String key = Journal.key(context(), id, config);
             Journal.Replayed replayed = reuse ? Journal.replay(dir, key, config, l) : null;
             if (replayed != null && replayed.states().size() != stateful.size()) {
                 throw new IllegalStateException("the journal of run " + id + " holds " + replayed.states().size()
@@ -141,6 +142,40 @@ public record StudyContext(boolean quick, long seed, int seeds, Path out, String
         log(String.format(java.util.Locale.ROOT, "  run %s: %s at step %d (%.1f s%s)", id, r.status().id(), r.steps(),
                 (System.nanoTime() - t0) / 1e9, how));
         return log;
+    }
+
+    /** The file in a run-like directory that holds a {@link #memo}'s value. */
+    public static final String MEMO_FILE = "memo.bin";
+
+    /**
+     * A computation that is not a training run (e.g. a gradient flow) but costs as much as one: with
+     * saveRuns, its value is stored in {@code out/runs/<id>/memo.bin}, and with {@code reuse} a re-run of the
+     * study takes it from there instead of computing it again, when the build, the study context,
+     * {@code description} (every setting the value depends on) and the {@code inputs} (bit for bit) are the
+     * same. The value must be of a type {@link Journal} records exactly (records, arrays, lists, tensors, ...).
+     */
+    public <T> T memo(String id, String description, List<Tensor> inputs, Class<T> type, Supplier<T> compute) {
+        if (!saveRuns || out == null) {
+            return compute.get();
+        }
+        Path file = out.resolve("runs").resolve(id).resolve(MEMO_FILE);
+        String key = Journal.key(context(), id, description, inputs.toArray(Tensor[]::new));
+        Object stored = reuse ? Journal.load(file, key) : null;
+        if (type.isInstance(stored)) {
+            log("  " + id + ": reused from " + out.relativize(file));
+            return type.cast(stored);
+        }
+        T value = compute.get();
+        String why = Journal.store(file, key, value);
+        if (why != null) {
+            log("  " + id + ": not stored (a re-run computes it again): " + why);
+        }
+        return value;
+    }
+
+    /** What every key of this study's runs and memos shares. */
+    private String context() {
+        return "study context: quick " + quick + ", seed " + seed + ", seeds " + seeds + ", data " + data;
     }
 
     /** The config's controller and diagnostics that keep state, in a fixed order. */

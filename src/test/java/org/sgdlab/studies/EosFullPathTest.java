@@ -89,6 +89,11 @@ class EosFullPathTest {
         assertEquals("40", last[1]);
         // GD and flow start from the same theta_0: distance 0 at tau = 0
         assertEquals(0.0, Double.parseDouble(flow.get(1).split(",")[6]), 0);
+        assertTrue(Files.isRegularFile(dir.resolve("runs").resolve("flow").resolve(StudyContext.MEMO_FILE)));
+
+        // run again on the same directory: every run replayed and the flow reused, the same record
+        StudyReplay.assertReplaysTheSameRecord(new EosStudy(TINY, EosStudy.Plan.QUICK), dir, false);
+        assertEquals(flow, Files.readAllLines(dir.resolve("runs").resolve("flow").resolve("flow.csv")));
     }
 
     @Test

@@ -29,6 +29,7 @@ import org.sgdlab.nn.Mlp;
 import org.sgdlab.nn.MseConvention;
 import org.sgdlab.optim.Optimizers;
 import org.sgdlab.optim.Schedules;
+import org.sgdlab.tensor.Tensor;
 
 /** A study's runs: a finished run is replayed from its journal on a re-run, anything else is trained again. */
 class StudyContextTest {
@@ -160,5 +161,71 @@ class StudyContextTest {
         Attempt killed = attempt(out, 0, true, 5);
         assertFalse(killed.replayed());
         assertSame(first, killed, false);
+    }
+
+    /** What a memo stores: values the codec must give back bit for bit. */
+    record Value(double[] xs, List<Tensor> ts, long n) {
+    }
+
+    static Value memo(Path out, long baseSeed, boolean reuse, boolean save, String description, Tensor input,
+                      int[] calls, List<String> lines) {
+        StudyContext ctx = new StudyContext(true, baseSeed, 0, out, "digits", 1, save, lines::add, reuse);
+        return ctx.memo("m", description, List.of(input), Value.class, () -> {
+            calls[0]++;
+            return new Value(new double[] {Double.longBitsToDouble(0x7ff8000000000123L), -0.0, 1 / 3.0},
+                    List.of(input.mul(2), Tensor.vector(Double.NEGATIVE_INFINITY, Double.MIN_VALUE)), calls[0]);
+        });
+    }
+
+    @Test
+    void aMemoIsComputedOnceAndReusedOnlyUnderTheSameKey(@TempDir Path out) throws Exception {
+        Path file = out.resolve("runs").resolve("m").resolve(StudyContext.MEMO_FILE);
+        Tensor in = Tensor.vector(0.0, 1.5, -2.25);
+        int[] calls = {0};
+        List<String> lines = new ArrayList<>();
+        Value first = memo(out, 0, true, true, "d", in, calls, lines);
+        assertEquals(1, calls[0]);
+        assertTrue(Files.isRegularFile(file));
+        Value again = memo(out, 0, true, true, "d", in, calls, lines);
+        assertEquals(1, calls[0], "the same key reuses the stored value");
+        assertEquals(org.sgdlab.experiment.JournalTest.bits(first), org.sgdlab.experiment.JournalTest.bits(again));
+        assertEquals(1L, again.n());
+        assertTrue(lines.stream().anyMatch(l -> l.contains("m: reused from runs/m/memo.bin")), lines.toString());
+
+        memo(out, 0, true, true, "e", in, calls, lines);
+        assertEquals(2, calls[0], "another description");
+        memo(out, 0, true, true, "e", Tensor.vector(-0.0, 1.5, -2.25), calls, lines);
+        assertEquals(3, calls[0], "an input that differs in one bit (-0.0)");
+        memo(out, 1, true, true, "e", Tensor.vector(-0.0, 1.5, -2.25), calls, lines);
+        assertEquals(4, calls[0], "another base seed");
+        memo(out, 0, true, true, "d", in, calls, lines);
+        assertEquals(5, calls[0]);
+        memo(out, 0, false, true, "d", in, calls, lines);
+        assertEquals(6, calls[0], "reuse = false (--fresh) computes again");
+        assertEquals(6L, memo(out, 0, true, true, "d", in, calls, lines).n(), "and stores what it computed");
+        assertEquals(6, calls[0]);
+
+        byte[] whole = Files.readAllBytes(file);
+        Files.write(file, java.util.Arrays.copyOf(whole, whole.length - 9));     // torn: gzip's trailer is missing
+        assertEquals(7L, memo(out, 0, true, true, "d", in, calls, lines).n(), "a torn file is computed again");
+        assertEquals(7L, memo(out, 0, true, true, "d", in, calls, lines).n());
+
+        Path none = out.resolve("none");
+        memo(none, 0, true, false, "d", in, calls, lines);
+        memo(none, 0, true, false, "d", in, calls, lines);
+        assertEquals(9, calls[0], "without saveRuns nothing is stored");
+        assertFalse(Files.exists(none));
+    }
+
+    @Test
+    void aValueTheCodecCannotRecordIsReturnedAndNotStored(@TempDir Path out) throws Exception {
+        List<String> lines = new ArrayList<>();
+        StudyContext ctx = new StudyContext(true, 0, 0, out, "digits", 1, true, lines::add, true);
+        Object value = new Object();
+        assertTrue(value == ctx.memo("x", "d", List.of(), Object.class, () -> value));
+        assertTrue(lines.stream().anyMatch(l -> l.contains("x: not stored (a re-run computes it again)")), lines.toString());
+        try (var files = Files.list(out.resolve("runs").resolve("x"))) {
+            assertEquals(List.of(), files.toList(), "neither the file nor its temporary is left");
+        }
     }
 }
