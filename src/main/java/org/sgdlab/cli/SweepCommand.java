@@ -68,14 +68,25 @@ final class SweepCommand implements Callable<Integer> {
             axes.add(Sweep.axis(g));
         }
         List<Sweep.Point> all = Sweep.points(axes);
-        // validate every point before running anything: a typo fails fast with exit code 2
+        String stem = spec.getFileName().toString().replaceFirst("\\.(ya?ml|json)$", "");
+        Path dir = out != null ? out : Path.of("sweeps", stem);
+        // validate every point before running anything: a typo fails fast with exit code 2, and so does a
+        // directory that holds runs of another grid, --set or spec (a re-run of the same sweep skips or resumes)
+        List<String> clashes = new ArrayList<>();
         for (Sweep.Point p : all) {
             List<String> ov = new ArrayList<>(sets);
             ov.addAll(p.overrides());
-            Spec.load(spec, ov);
+            String clash = Sweep.clash(dir, p, Spec.load(spec, ov));
+            if (clash != null) {
+                clashes.add("  " + clash);
+            }
         }
-        String stem = spec.getFileName().toString().replaceFirst("\\.(ya?ml|json)$", "");
-        Path dir = out != null ? out : Path.of("sweeps", stem);
+        if (!clashes.isEmpty()) {
+            throw new IllegalArgumentException("sweep directory " + dir + " holds runs of another sweep (another grid,"
+                    + " --set or spec):\n" + String.join("\n", clashes.subList(0, Math.min(5, clashes.size())))
+                    + (clashes.size() > 5 ? "\n  ... and " + (clashes.size() - 5) + " more" : "")
+                    + "\nchoose another --out, or delete those run directories to run them again");
+        }
         Files.createDirectories(dir);
         Sweep.writeIndex(dir, spec.toString(), axes, all);
         if (emitSlurm != null) {

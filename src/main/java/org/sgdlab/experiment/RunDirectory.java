@@ -92,10 +92,6 @@ public final class RunDirectory implements AutoCloseable {
     }
 
     /**
-     * Runs a new spec into {@code dir} (created; must be empty or absent). Writes the resolved spec
-     * first, then trains with checkpoints, then the summary.
-     */
-    /**
      * Refuses a directory a new run cannot use: one that exists and holds anything but a lock, with what to do
      * about what is there (resume an interrupted run; another --out otherwise).
      */
@@ -118,6 +114,42 @@ public final class RunDirectory implements AutoCloseable {
         }
     }
 
+    /**
+     * The status to show for the run in {@code dir} whose {@code summary.json} says {@code recorded}: the same,
+     * except that a run still recorded as "running" that no process holds (its writer was killed) is
+     * {@value #INTERRUPTED}, which {@code sgdlab resume} continues.
+     */
+    public static String shownStatus(Path dir, String recorded) {
+        return "running".equals(recorded) && !held(dir) ? INTERRUPTED : recorded;
+    }
+
+    /** The status {@link #shownStatus} gives a run whose process died. */
+    public static final String INTERRUPTED = "interrupted";
+
+    /** Whether a process (this one included) holds the lock of {@code dir}. */
+    static boolean held(Path dir) {
+        Path f = dir.resolve(".lock");
+        if (!Files.isRegularFile(f)) {
+            return false;
+        }
+        try (FileChannel ch = FileChannel.open(f, StandardOpenOption.WRITE)) {
+            FileLock l = ch.tryLock();
+            if (l == null) {
+                return true;
+            }
+            l.release();
+            return false;
+        } catch (OverlappingFileLockException e) {
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Runs a new spec into {@code dir} (created; must be empty or absent). Writes the resolved spec
+     * first, then trains with checkpoints, then the summary.
+     */
     public static Outcome run(Spec spec, Path dir, Provenance prov, RunListener extra) {
         requireFresh(dir);
         try (RunDirectory rd = new RunDirectory(dir)) {

@@ -141,6 +141,43 @@ public final class Sweep {
         }
     }
 
+    /**
+     * Why point {@code p}'s run directory under {@code sweepDir} cannot be this point's run: it holds a run
+     * of another resolved spec (a sweep re-run with another grid, {@code --set} or spec file into the same
+     * directory would otherwise skip it and label it with the new values). Null when the directory is absent,
+     * not yet a run, or holds a run of the same spec ({@code meta} aside), which a re-run skips or resumes.
+     */
+    public static String clash(Path sweepDir, Point p, Spec spec) {
+        Path file = sweepDir.resolve("runs").resolve(p.id()).resolve("spec.yaml");
+        if (!Files.isRegularFile(file)) {
+            return null;
+        }
+        Map<String, Object> here = new LinkedHashMap<>();
+        Map<String, Object> there = new LinkedHashMap<>();
+        flatten("", spec.resolved(), here);
+        try {
+            flatten("", Spec.load(file, List.of()).resolved(), there);
+        } catch (SpecException e) {
+            return "runs/" + p.id() + ": its spec.yaml no longer validates (" + e.getMessage().lines().findFirst().orElse("")
+                    + ")";
+        }
+        java.util.LinkedHashSet<String> keys = new java.util.LinkedHashSet<>(there.keySet());
+        keys.addAll(here.keySet());
+        List<String> diffs = new ArrayList<>();
+        for (String k : keys) {
+            if (!java.util.Objects.equals(here.get(k), there.get(k))) {
+                if (!k.equals("name")) {                // a label: it changes no number
+                    diffs.add(k + " is " + there.get(k) + " there, " + here.get(k) + " here");
+                }
+            }
+        }
+        if (diffs.isEmpty()) {
+            return null;
+        }
+        return "runs/" + p.id() + " " + p.params() + ": " + String.join("; ", diffs.subList(0, Math.min(3, diffs.size())))
+                + (diffs.size() > 3 ? " (and " + (diffs.size() - 3) + " more)" : "");
+    }
+
     /** What happened to one point. */
     public record PointResult(Point point, String status, String message) {
     }
@@ -205,7 +242,7 @@ public final class Sweep {
     }
 
     /**
-     * Merges the finished runs of a sweep into one CSV: id, the swept parameters, status, steps, the
+     * Merges the finished runs of a sweep into one CSV: id, the swept parameters, status, steps done, the
      * final metrics of each run, then the last record of each diagnostic as {@code NAME.FIELD} columns
      * (its numbers and booleans, {@code NAME.step} the step it was measured at; arrays are left to the
      * run's {@code diagnostics/NAME.jsonl}). Columns are the union over runs, in first-seen order.
@@ -307,7 +344,7 @@ public final class Sweep {
         List<String> all(List<String> id, List<String> params) {
             List<String> cols = new ArrayList<>(id);
             cols.addAll(params);
-            cols.addAll(List.of("status", "steps", "spike_count"));
+            cols.addAll(List.of("status", "steps_done", "spike_count"));
             for (String m : metrics) {
                 cols.add("final_" + m);
             }
@@ -316,11 +353,14 @@ public final class Sweep {
         }
     }
 
-    /** Status, steps, final metrics, spike count and the diagnostics' last records of the run in {@code dir}. */
+    /**
+     * Status, steps done ({@code steps_done}, apart from the spec's {@code steps}), final metrics, spike count and
+     * the diagnostics' last records of the run in {@code dir}.
+     */
     private static void results(Path dir, Map<String, Object> row, Columns cols) {
         JsonNode s = RunDirectory.readJson(dir.resolve("summary.json"));
-        row.put("status", s == null ? "missing" : s.path("status").asText());
-        row.put("steps", s == null ? null : Spec.plain(s.path("steps")));
+        row.put("status", s == null ? "missing" : RunDirectory.shownStatus(dir, s.path("status").asText()));
+        row.put("steps_done", s == null ? null : Spec.plain(s.path("steps")));
         if (s != null) {
             s.path("final").fields().forEachRemaining(e -> {
                 if (!e.getKey().equals("step")) {

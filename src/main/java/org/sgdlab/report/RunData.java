@@ -25,6 +25,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.stream.Stream;
+import org.sgdlab.experiment.RunDirectory;
 
 /**
  * Everything a run directory holds, read leniently: {@code metrics.jsonl}, {@code diagnostics/<name>.jsonl},
@@ -182,10 +183,13 @@ public final class RunData {
         return summary;
     }
 
-    /** summary.json "status", or "unknown". */
+    /**
+     * summary.json "status", or "unknown"; "interrupted" for a run recorded as running that no process holds
+     * ({@link RunDirectory#shownStatus}).
+     */
     public String status() {
         JsonNode s = summary.get("status");
-        return s != null && s.isTextual() ? s.asText() : "unknown";
+        return s != null && s.isTextual() ? RunDirectory.shownStatus(dir, s.asText()) : "unknown";
     }
 
     /**

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.sgdlab.experiment.RunDirectory;
 
 /**
  * The standard report of one run directory: {@code report.html} and {@code plots/} with the training and test
@@ -78,7 +79,8 @@ public final class RunReport {
         }
 
         HtmlReport build() {
-            r.subtitle(d.dir().toString() + " \u2014 status: " + d.status());
+            r.subtitle(d.dir().toString() + " \u2014 status: " + d.status()
+                    + (d.status().equals(RunDirectory.INTERRUPTED) ? " (continue it with: sgdlab resume " + d.dir() + ")" : ""));
             summary();
             if (!d.verdicts().isEmpty()) {
                 r.section("Verdicts").verdicts(d.verdicts());

@@ -1,6 +1,8 @@
 package org.sgdlab.cli;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -176,9 +178,17 @@ class CliTest {
         Out busy = cli("resume", killed.toString(), "--quiet");
         assertEquals(2, busy.code(), "a live run's directory must be refused: " + busy.err());
         assertTrue(busy.err().contains("in use by another process"), busy.err());
+        assertEquals("running", org.sgdlab.experiment.RunDirectory.shownStatus(killed, "running"), "a live run is running");
         p.destroyForcibly();                                  // SIGKILL on Linux
         assertTrue(p.waitFor(30, TimeUnit.SECONDS));
         assertTrue(Files.readString(killed.resolve("summary.json")).contains("\"running\""));
+        // nothing runs it any more: report and collect call it interrupted and say how to continue it
+        assertEquals("interrupted", org.sgdlab.experiment.RunDirectory.shownStatus(killed, "running"));
+        assertEquals(0, cli("report", killed.toString()).code());
+        assertTrue(Files.readString(killed.resolve("report.html")).contains("status: interrupted (continue it with: sgdlab resume "
+                + killed + ")"));
+        Out col = cli("collect", tmp.toString(), "--out", "-");
+        assertTrue(col.out().lines().anyMatch(l -> l.startsWith("killed,") && l.contains(",interrupted,")), col.out());
         long before = Files.readAllLines(killed.resolve("metrics.jsonl")).size();
         assertTrue(before < 30001, "killed mid-run: " + before + " rows");
         // the lock of the killed process is stale: resume takes it
@@ -279,6 +289,42 @@ class CliTest {
         assertTrue(Files.readString(tmp.resolve("job.sh")).contains("#SBATCH --array=0-2"));
     }
 
+    /**
+     * A sweep run again into its directory with another grid or --set is refused before anything runs (it used to
+     * skip the old runs and label them with the new values); collect keeps a swept {@code steps} apart from the
+     * steps a run did.
+     */
+    @Test
+    void aSweepDirectoryOfAnotherSweepIsRefusedAndCollectKeepsStepsApart() throws Exception {
+        Path spec = write("g.yaml", SPEC.replace("steps: 60", "steps: 4").replace("checkpoint_every: 20",
+                "checkpoint_every: 2"));
+        Path dir = tmp.resolve("g");
+        assertEquals(0, cli("sweep", spec.toString(), "--out", dir.toString(), "--no-report", "--grid",
+                "optimizer.lr.eta=0.1,0.2").code());
+        byte[] index = Files.readAllBytes(dir.resolve("sweep.json"));
+        Out same = cli("sweep", spec.toString(), "--out", dir.toString(), "--no-report", "--grid", "optimizer.lr.eta=0.1,0.2");
+        assertEquals(0, same.code(), same.err());
+        assertEquals(2, same.err().split("already completed, skipped", -1).length - 1, same.err());
+        Out other = cli("sweep", spec.toString(), "--out", dir.toString(), "--no-report", "--grid", "optimizer.lr.eta=0.3,0.2");
+        assertEquals(2, other.code(), other.err());
+        assertTrue(other.err().contains("holds runs of another sweep"), other.err());
+        assertTrue(other.err().contains("runs/p0000 {optimizer.lr.eta=0.3}: optimizer.lr.eta is 0.1 there, 0.3 here"),
+                other.err());
+        assertFalse(other.err().contains("runs/p0001"), "p0001 is the same run: " + other.err());
+        Out set = cli("sweep", spec.toString(), "--out", dir.toString(), "--no-report", "--grid", "optimizer.lr.eta=0.1,0.2",
+                "--set", "steps=5");
+        assertEquals(2, set.code(), set.err());
+        assertTrue(set.err().contains("steps is 4 there, 5 here"), set.err());
+        assertArrayEquals(index, Files.readAllBytes(dir.resolve("sweep.json")), "a refused sweep leaves the index alone");
+
+        Path steps = tmp.resolve("steps");
+        assertEquals(0, cli("sweep", spec.toString(), "--out", steps.toString(), "--no-report", "--grid", "steps=2,3").code());
+        String[] rows = cli("collect", steps.toString(), "--out", "-").out().split("\n");
+        assertTrue(rows[0].startsWith("id,steps,status,steps_done,"), rows[0]);
+        assertTrue(rows[1].startsWith("p0000,2,completed,2,"), rows[1]);
+        assertTrue(rows[2].startsWith("p0001,3,completed,3,"), rows[2]);
+    }
+
     @Test
     void diagnoseOnSavedWeightsEqualsTheLoggedValue() throws Exception {
         Path spec = write("d.yaml", SPEC.replace("diagnostics: {noise: {every: 20}}",
@@ -322,7 +368,7 @@ class CliTest {
         String[] rows = c.out().split("\n");
         assertEquals(3, rows.length, c.out());
         // the seed's derived streams (data.seed, sampler.seed) are resolved fields too, in the resolved spec's order
-        assertTrue(rows[0].startsWith("dir,data.seed,optimizer.lr.eta,sampler.seed,seed,status,steps,spike_count,final_"),
+        assertTrue(rows[0].startsWith("dir,data.seed,optimizer.lr.eta,sampler.seed,seed,status,steps_done,spike_count,final_"),
                 rows[0]);
         assertTrue(rows[1].startsWith("a,0,0.2,0,0,completed,4,"), rows[1]);
         assertTrue(rows[2].startsWith("b,3,0.1,3,3,completed,4,"), rows[2]);
