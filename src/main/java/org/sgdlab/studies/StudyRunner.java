@@ -117,12 +117,22 @@ public final class StudyRunner {
 
     static void printTable(Study study, StudyResult r, double seconds, PrintStream out) {
         out.printf(Locale.ROOT, "%n%s: %s (%.1f s)%n", study.name(), r.passed() ? "PASS" : "FAIL", seconds);
+        boolean cut = false;
         for (Verdict v : r.verdicts()) {
-            String kind = v.kind() == Verdict.Kind.GATE ? "gate" : v.kind() == Verdict.Kind.PROVISIONAL ? "prov" : "rept";
+            String kind = v.kind() == Verdict.Kind.GATE ? "gate" : v.kind() == Verdict.Kind.PROVISIONAL ? "provisional"
+                    : "report";
             String outcome = v.outcome() == Verdict.Outcome.PASS ? "PASS" : v.outcome() == Verdict.Outcome.FAIL ? "FAIL" : "  - ";
-            out.printf(Locale.ROOT, "  %-4s %-4s %-24s %s%n", outcome, kind, v.id(), shorten(measured(v), 90));
+            String m = measured(v);
+            cut |= m.length() > MEASURED_WIDTH;
+            out.printf(Locale.ROOT, "  %-4s %-11s %-24s %s%n", outcome, kind, v.id(), shorten(m, MEASURED_WIDTH));
+        }
+        if (cut) {
+            out.println("  (measured values cut at " + MEASURED_WIDTH + " characters end in ...; summary.json and the report"
+                    + " have them all)");
         }
     }
+
+    private static final int MEASURED_WIDTH = 90;
 
     private static String measured(Verdict v) {
         StringBuilder sb = new StringBuilder();

@@ -21,4 +21,28 @@ class StudyRunnerTest {
         assertEquals("{a=[1.500]}", StudyRunner.value(Map.of("a", List.of(1.5))));
         assertEquals("0.1000", StudyRunner.value(0.1));
     }
+
+    @Test
+    void theConsoleTableSpellsOutKindsAndSaysWhenValuesAreCut() {
+        Study study = Studies.byName("symmetry");
+        StudyResult r = new StudyResult("symmetry")
+                .gate("G1", "a gate", true, Map.of("x", 1.5), "x > 1")
+                .provisional("P1", "a provisional gate", false, Map.of("y", 2.0), "y < 1")
+                .report("R1", "a report", null, Map.of("z", 3), "none");
+        java.io.ByteArrayOutputStream bo = new java.io.ByteArrayOutputStream();
+        StudyRunner.printTable(study, r, 1.25, new java.io.PrintStream(bo, true, java.nio.charset.StandardCharsets.UTF_8));
+        List<String> lines = bo.toString(java.nio.charset.StandardCharsets.UTF_8).lines().toList();
+        assertEquals(List.of("", "symmetry: FAIL (1.3 s)",
+                "  PASS gate        symmetry.G1              x=1.500",
+                "  FAIL provisional symmetry.P1              y=2.000",
+                "    -  report      symmetry.R1              z=3"), lines);
+
+        StudyResult longer = new StudyResult("symmetry").gate("G2", "long", true, Map.of("w", "v".repeat(100)), "-");
+        bo.reset();
+        StudyRunner.printTable(study, longer, 1, new java.io.PrintStream(bo, true, java.nio.charset.StandardCharsets.UTF_8));
+        String out = bo.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(true, out.contains("w=" + "v".repeat(85) + "..."), out);
+        assertEquals(true, out.contains("(measured values cut at 90 characters end in ...; summary.json and the report have them all)"),
+                out);
+    }
 }
