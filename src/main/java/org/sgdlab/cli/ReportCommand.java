@@ -1,5 +1,6 @@
 package org.sgdlab.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -19,6 +20,12 @@ final class ReportCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (!Files.isDirectory(dir)) {
             throw new IllegalArgumentException(dir + " is not a directory");
+        }
+        JsonNode summary = org.sgdlab.experiment.RunDirectory.readJson(dir.resolve("summary.json"));
+        if (summary != null && summary.hasNonNull("study")) {
+            throw new IllegalArgumentException(dir + " is the directory of study '" + summary.get("study").asText()
+                    + "'; its report.html comes from the study's analysis, which 'report' cannot redo. Run the same 'sgdlab"
+                    + " study' command again: it replays the runs that finished and rewrites the report");
         }
         Path html;
         if (Files.isRegularFile(dir.resolve("sweep.json")) || (Files.isDirectory(dir.resolve("runs"))

@@ -381,7 +381,8 @@ public final class RunDirectory implements AutoCloseable {
         }
     }
 
-    static JsonNode readJson(Path f) {
+    /** The JSON in {@code f}, or null when it is absent or not valid JSON. */
+    public static JsonNode readJson(Path f) {
         if (!Files.isRegularFile(f)) {
             return null;
         }

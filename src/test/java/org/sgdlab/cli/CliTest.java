@@ -325,6 +325,19 @@ class CliTest {
         assertTrue(rows[2].startsWith("p0001,3,completed,3,"), rows[2]);
     }
 
+    /** report on a study's directory would replace the study's own report (its analysis) with a sweep table. */
+    @Test
+    void reportRefusesAStudyDirectory() throws Exception {
+        Path study = tmp.resolve("a-study");
+        Files.createDirectories(study.resolve("runs").resolve("E-0.2"));
+        Files.writeString(study.resolve("summary.json"), "{\"study\": \"eos\", \"variant\": \"quick\"}");
+        Out o = cli("report", study.toString());
+        assertEquals(2, o.code(), o.err());
+        assertTrue(o.err().contains(study + " is the directory of study 'eos'"), o.err());
+        assertTrue(o.err().contains("Run the same 'sgdlab study' command again"), o.err());
+        assertFalse(Files.exists(study.resolve("report.html")));
+    }
+
     @Test
     void diagnoseOnSavedWeightsEqualsTheLoggedValue() throws Exception {
         Path spec = write("d.yaml", SPEC.replace("diagnostics: {noise: {every: 20}}",

@@ -126,9 +126,19 @@ class RunReportTest {
         String html = Files.readString(RunReport.write(dir));
         HtmlCheck.parse(html);
         assertTrue(html.contains("No metrics or diagnostics recorded yet."));
-        assertTrue(html.contains("<td>running</td>"));
+        // recorded as running, but no process holds the directory: its writer was killed
+        assertTrue(html.contains("<td>interrupted</td>"), html);
+        assertTrue(html.contains("status: interrupted (continue it with: sgdlab resume " + dir + ")"), html);
         assertFalse(html.contains("<figure"));
         assertFalse(Files.exists(dir.resolve("plots")) && Files.list(dir.resolve("plots")).findAny().isPresent());
+        // a process (here this one) that holds the lock is running it
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(dir.resolve(".lock"),
+                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
+             java.nio.channels.FileLock l = ch.lock()) {
+            String live = Files.readString(RunReport.write(dir));
+            assertTrue(live.contains("<td>running</td>"), live);
+            assertFalse(live.contains("sgdlab resume"));
+        }
     }
 
     @Test
