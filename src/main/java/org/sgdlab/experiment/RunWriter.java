@@ -32,6 +32,8 @@ final class RunWriter implements RunListener {
     private final long wallStart = System.nanoTime();
     private final double wallBefore;
     private long lastStep = -1;
+    /** Whether the run detects loss spikes (spike_kappa > 0); without, summary.json's spike_count is null. */
+    private boolean detectsSpikes = true;
 
     RunWriter(Path dir, Spec.Outputs outputs, List<String> columns, Map<String, Object> summaryBase, double wallBefore) {
         this.dir = dir;
@@ -78,6 +80,7 @@ final class RunWriter implements RunListener {
 
     @Override
     public void started(TrainConfig config, long fromStep) {
+        detectsSpikes = config.spikeKappa() > 0;
         writeSummary(Status.RUNNING, fromStep, null, null);
     }
 
@@ -246,7 +249,7 @@ final class RunWriter implements RunListener {
         }
     }
 
-    /** summary.json: status, steps, wall time, final metrics, spikes. */
+    /** summary.json: status, steps, wall time, final metrics, spikes (null when the run does not detect them). */
     void writeSummary(Status status, long steps, String reason, RunResult r) {
         Map<String, Object> s = new LinkedHashMap<>(summaryBase);
         s.put("status", status.id());
@@ -257,7 +260,7 @@ final class RunWriter implements RunListener {
         s.put("wall_seconds", Math.round((wallBefore + (System.nanoTime() - wallStart) / 1e9) * 1000) / 1000.0);
         if (r != null) {
             s.put("final", r.last());
-            s.put("spike_count", r.spikes().size());
+            s.put("spike_count", detectsSpikes ? r.spikes().size() : null);    // null: not looked for
         } else if (lastStep >= 0) {
             s.put("last_logged_step", lastStep);
         }

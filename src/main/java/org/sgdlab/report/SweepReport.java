@@ -279,7 +279,8 @@ public final class SweepReport {
                 t.last(dc[1]).ifPresent(v -> f.put(dc[1], v));
             }
         }
-        if (!f.containsKey("spike_count") && (!d.events().isEmpty() || Files.isRegularFile(d.dir().resolve(
+        boolean notDetected = d.summary().path("spike_count").isNull();            // null: the run did not look
+        if (!f.containsKey("spike_count") && !notDetected && (!d.events().isEmpty() || Files.isRegularFile(d.dir().resolve(
                 "events.jsonl")))) {
             f.put("spike_count", (double) d.events("spike").size());
         }

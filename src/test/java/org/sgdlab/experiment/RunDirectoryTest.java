@@ -50,6 +50,19 @@ class RunDirectoryTest {
         assertEquals("mine", Files.readString(other.resolve("notes.txt")));
     }
 
+    /** spike_count counts the detector's spikes; a run without the detector has none to count: null, not 0. */
+    @Test
+    void spikeCountIsNullWhenSpikesAreNotDetected() throws Exception {
+        String spec = SPEC.replace("steps: 40", "steps: 3").replace("diagnostics: {sharpness: {every: 10}}\n", "");
+        for (String kappa : List.of("2", "0")) {
+            Path dir = tmp.resolve("kappa-" + kappa);
+            RunDirectory.run(Spec.parse(spec + "events: {spike_kappa: " + kappa + "}\n", "k", List.of()), dir,
+                    new RunDirectory.Provenance(java.util.Map.of()), null);
+            JsonNode count = Json.MAPPER.readTree(dir.resolve("summary.json").toFile()).get("spike_count");
+            assertTrue(kappa.equals("2") ? count.isInt() && count.asInt() == 0 : count.isNull(), kappa + ": " + count);
+        }
+    }
+
     /** The image models train from a spec on the built-in (flat) data, sharpness included. */
     @Test
     void imageModelsRunFromASpecOnBuiltInData() throws Exception {
