@@ -94,12 +94,13 @@ final class SweepCommand implements Callable<Integer> {
             Path launcher = Path.of(System.getProperty("sgdlab.home", ".")).resolve("sgdlab").toAbsolutePath();
             Json.writeAtomically(emitSlurm, Sweep.slurmScript(launcher, spec.toAbsolutePath(), grids, sets,
                     dir.toAbsolutePath(), all.size(), tasks));
-            System.out.println("wrote " + emitSlurm + " (" + all.size() + " points, " + tasks + " array tasks): sbatch " + emitSlurm);
+            System.out.println("wrote " + emitSlurm + " (" + count(all.size(), "point") + ", " + count(tasks, "array task")
+                    + "): sbatch " + emitSlurm);
             return 0;
         }
         int[] sh = shard();
         List<Sweep.Point> mine = Sweep.shard(all, sh[0], sh[1]);
-        System.err.println("sweep " + dir + ": " + all.size() + " points; shard " + sh[0] + "/" + sh[1] + " runs "
+        System.err.println("sweep " + dir + ": " + count(all.size(), "point") + "; shard " + sh[0] + "/" + sh[1] + " runs "
                 + mine.size() + (jobs > 1 ? ", " + jobs + " at a time" : ""));
         List<Sweep.PointResult> rs = Sweep.run(spec, sets, dir, mine, jobs,
                 new RunDirectory.Provenance(Version.facts()), System.err::println);
@@ -108,6 +109,11 @@ final class SweepCommand implements Callable<Integer> {
             System.out.println("report: " + SweepReport.write(dir));
         }
         return rs.stream().anyMatch(r -> r.status().equals("failed") || r.status().equals("invalid")) ? 1 : 0;
+    }
+
+    /** "1 point", "2 points". */
+    static String count(int n, String noun) {
+        return n + " " + noun + (n == 1 ? "" : "s");
     }
 
     /** {shard, count} from --shard, Slurm or Kubernetes variables; {0, 1} by default. */

@@ -323,6 +323,8 @@ class CliTest {
         assertTrue(rows[0].startsWith("id,steps,status,steps_done,"), rows[0]);
         assertTrue(rows[1].startsWith("p0000,2,completed,2,"), rows[1]);
         assertTrue(rows[2].startsWith("p0001,3,completed,3,"), rows[2]);
+        Out one = cli("sweep", spec.toString(), "--out", tmp.resolve("one").toString(), "--no-report", "--grid", "seed=1");
+        assertTrue(one.err().contains(": 1 point; shard 0/1 runs 1"), one.err());
     }
 
     /** report on a study's directory would replace the study's own report (its analysis) with a sweep table. */
