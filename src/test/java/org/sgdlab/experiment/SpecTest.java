@@ -156,6 +156,12 @@ class SpecTest {
         }
         Spec s = Spec.parse(text, "example", List.of());
         assertEquals(1500, s.built().config().steps());
+        assertEquals(1000, s.built().config().sampler().batchSize(), "full-batch: all 1000 training examples");
+        // the example stays valid when the data grows or the sampler becomes a mini-batch one
+        assertEquals(1500, Spec.parse(text, "example", List.of("data.train_size=1500")).built().config().sampler()
+                .batchSize());
+        assertEquals(50, Spec.parse(text, "example", List.of("optimizer.name=sgd", "sampler.name=epoch-shuffle",
+                "sampler.batch_size=50")).built().config().sampler().batchSize());
         // every field the resolver fills in (outside the free-form registries and meta) appears in the example
         var tree = s.resolved();
         for (String section : List.of("train", "stop", "events", "outputs", "loss", "sampler")) {
