@@ -24,12 +24,13 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     @Command(name = "engine", mixinStandardHelpOptions = true,
-            description = {"Time the engine on four float64 workloads (a warm-up round, then 7 timed rounds; medians):",
+            description = {"Time the engine on four float64 workloads and measure the peak heap of two of them.",
+                "A warm-up round, then 7 timed rounds; medians. The workloads:",
                 "  mlp_fwd_bwd     tanh MLP 784-512-512-10, MSE, batch 1000: loss + gradient",
                 "  mlp_hvp         one exact Hessian-vector product of that loss",
                 "  matmul_1024     1024 x 1024 matrix product (the BLAS roofline)",
                 "  sgd_step_small  one SGD step of a tanh MLP 50-256-1 on a batch of 10",
-                "and the peak heap of the first two (smallest -Xmx that runs them)."})
+                "The peak heap is that of the first two (the smallest -Xmx that runs them)."})
     static final class Engine implements Callable<Integer> {
         @Option(names = "--json", description = "Print JSON instead of a table.")
         boolean json;
@@ -64,9 +65,9 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     @Command(name = "lanczos", mixinStandardHelpOptions = true,
-            description = {"Warm-started vs cold-started Lanczos across a training run: GD on the eos network",
-                "(digits, tanh MLP 64-128-128-10, eta = 0.2), sharpness every 20 steps measured both ways;",
-                "prints HVPs per sharpness measurement for each."})
+            description = {"Compare warm-started and cold-started Lanczos across a training run.",
+                "GD on the eos network (digits, tanh MLP 64-128-128-10, eta = 0.2), sharpness every 20 steps measured",
+                "both ways; prints HVPs per sharpness measurement for each."})
     static final class LanczosCmd implements Callable<Integer> {
         @Option(names = "--quick", description = "300 steps instead of 1500.")
         boolean quick;

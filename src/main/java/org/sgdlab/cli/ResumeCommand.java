@@ -15,7 +15,8 @@ final class ResumeCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "RUN_DIR")
     Path dir;
 
-    @Option(names = "--quiet", description = "No progress output.")
+    @Option(names = "--quiet", description = "Print only errors and the final lines (the run's outcome and report): no "
+            + "progress.")
     boolean quiet;
 
     @Option(names = "--no-report", description = "Do not rebuild report.html at the end.")

@@ -27,21 +27,28 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", description = "Run directory (default: runs/<name>, numbered if taken).")
     Path out;
 
-    @Option(names = "--quiet", description = "No progress output.")
+    @Option(names = "--quiet", description = "Print only errors and the final lines (the run's outcome and report): no "
+            + "header, no progress.")
     boolean quiet;
 
     @Override
     public Integer call() throws Exception {
+        if (Files.isDirectory(spec)) {
+            throw new IllegalArgumentException("spec file " + spec + " is a directory; expected a spec file (YAML or JSON, "
+                    + "see 'sgdlab spec --example'; to continue a run directory use 'sgdlab resume')");
+        }
         if (!Files.isRegularFile(spec)) {
             throw new IllegalArgumentException("spec file " + spec + " not found");
         }
         Spec s = Spec.load(spec, sets);
         Path dir = out != null ? out : freshDir(Path.of("runs"), s.built().name());
         RunDirectory.requireFresh(dir);                       // refused before the header, not after it
-        System.err.println("sgdlab run " + s.built().name() + " -> " + dir);
-        System.err.println("  " + s.resolved().path("meta").path("model").asText());
-        System.err.println("  " + s.resolved().path("meta").path("loss").asText());
-        System.err.println("  " + s.resolved().path("meta").path("optimizer").asText());
+        if (!quiet) {
+            System.err.println("sgdlab run " + s.built().name() + " -> " + dir);
+            System.err.println("  " + s.resolved().path("meta").path("model").asText());
+            System.err.println("  " + s.resolved().path("meta").path("loss").asText());
+            System.err.println("  " + s.resolved().path("meta").path("optimizer").asText());
+        }
         Progress p = quiet ? null : Progress.forStderr(s.built().outputs().progressSeconds(), s.built().name());
         RunDirectory.Outcome o = RunDirectory.run(s, dir, new RunDirectory.Provenance(Version.facts()), p);
         return finish(o, s.built().outputs().report());

@@ -30,15 +30,15 @@ final class StudyCommand implements Callable<Integer> {
             + "the calibrated reference seeds).")
     long seed;
 
-    @Option(names = "--seeds", defaultValue = "0", description = "Number of seeds where a study uses several (default: the "
-            + "study's own count).")
-    int seeds;
+    @Option(names = "--seeds", paramLabel = "N", description = "Number of seeds (>= 1) where a study uses several "
+            + "(default: the study's own count).")
+    Integer seeds;
 
     @Option(names = "--out", paramLabel = "DIR", description = "Output directory (default: studies/<name>[-quick]).")
     Path out;
 
-    @Option(names = "--data", defaultValue = "digits", description = "eos and eoss: digits (calibrated), fashion-mnist, or "
-            + "synthetic.")
+    @Option(names = "--data", description = "Only for the studies that take it (eos, eoss): digits (calibrated, the "
+            + "default), fashion-mnist, or synthetic.")
     String data;
 
     @Option(names = "--jobs", defaultValue = "2", description = "Independent runs executed at once (default 2).")
@@ -52,6 +52,14 @@ final class StudyCommand implements Callable<Integer> {
             + " a killed study continues where it stopped.")
     boolean fresh;
 
+    /** The values of --data; the first is the default. */
+    static final java.util.List<String> DATA = java.util.List.of("digits", "fashion-mnist", "synthetic");
+
+    /** The names of the studies that take --data. */
+    static java.util.List<String> dataStudies() {
+        return Studies.all().stream().filter(Study::usesData).map(Study::name).toList();
+    }
+
     @Override
     public Integer call() throws Exception {
         if (list || name == null) {
@@ -64,13 +72,21 @@ final class StudyCommand implements Callable<Integer> {
                     + " own adds JVM start-up and JIT warm-up, ~5-10 s); full: measured wall time, with the machine's load");
             return 0;
         }
-        if (!java.util.List.of("digits", "fashion-mnist", "synthetic").contains(data)) {
-            throw new IllegalArgumentException("--data '" + data + "' is not one of [digits, fashion-mnist, synthetic]");
-        }
         Study s = Studies.byName(name);
+        if (data != null && !s.usesData()) {
+            throw new IllegalArgumentException("--data " + data + ": study '" + s.name() + "' does not take --data (its "
+                    + "data are fixed by its paper); the studies that take it: " + String.join(", ", dataStudies()));
+        }
+        if (data != null && !DATA.contains(data)) {
+            throw new IllegalArgumentException("--data '" + data + "' is not one of " + DATA);
+        }
+        if (seeds != null && seeds < 1) {
+            throw new IllegalArgumentException("--seeds must be >= 1, got " + seeds + " (leave it out for the study's own "
+                    + "count)");
+        }
         Path dir = out != null ? out : Path.of("studies", s.name() + (quick ? "-quick" : ""));
-        StudyContext ctx = new StudyContext(quick, seed, seeds, dir, data, jobs, !noSaveRuns, System.err::println,
-                !fresh);
+        StudyContext ctx = new StudyContext(quick, seed, seeds == null ? 0 : seeds, dir, data == null ? DATA.get(0) : data,
+                jobs, !noSaveRuns, System.err::println, !fresh);
         return StudyRunner.run(s, ctx, System.out).passed() ? 0 : 1;
     }
 }

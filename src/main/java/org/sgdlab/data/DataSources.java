@@ -57,11 +57,15 @@ public final class DataSources {
     public static Source create(String name, Map<String, ?> params, long seed) {
         P p = new P(name, params);
         double labelNoise = p.dbl("label_noise", 0.0);
+        if (!(labelNoise >= 0 && labelNoise <= 1)) {
+            throw new IllegalArgumentException(p.owner + ": label_noise = " + labelNoise + " must be in [0, 1] (the "
+                    + "fraction of training labels replaced by a uniformly drawn class)");
+        }
         Source s;
         switch (name == null ? "" : name) {
             case "digits": {
-                Presets.Options o = Presets.Options.defaults().withTrainSize(p.integer("train_size", 1000))
-                        .withTestSize(p.integer("test_size", 797));
+                Presets.Options o = Presets.Options.defaults().withTrainSize(p.integer("train_size", 1000, 1))
+                        .withTestSize(p.integer("test_size", 797, 0));
                 String path = p.string("path", null);
                 if (path != null) {
                     o = o.withPath(Path.of(path));
@@ -71,8 +75,13 @@ public final class DataSources {
                 break;
             }
             case "fashion-mnist": {
-                Presets.Options o = Presets.Options.defaults().withTrainSize(p.integer("train_size", 1000))
-                        .withTestSize(p.integer("test_size", 1000)).withResolution(p.integer("resolution", 14))
+                int resolution = p.integer("resolution", 14);
+                if (resolution != 14 && resolution != 28) {
+                    throw new IllegalArgumentException(p.owner + ": resolution = " + resolution + " must be 14 (2x2 "
+                            + "average pooling) or 28");
+                }
+                Presets.Options o = Presets.Options.defaults().withTrainSize(p.integer("train_size", 1000, 1))
+                        .withTestSize(p.integer("test_size", 1000, 0)).withResolution(resolution)
                         .withGlobalNormalization(p.bool("global_normalization", false));
                 String path = p.string("path", null);
                 if (path != null) {
@@ -83,7 +92,7 @@ public final class DataSources {
                 break;
             }
             case "synthetic-digits": {
-                Synthetic.Task t = Synthetic.syntheticDigits(p.integer("train_size", 1000), p.integer("test_size", 1000),
+                Synthetic.Task t = Synthetic.syntheticDigits(p.integer("train_size", 1000, 1), p.integer("test_size", 1000, 0),
                         Rng.stream(seed, Rng.DATA));
                 s = new Source(t.train(), t.test(), t.truth(), null);
                 break;
@@ -206,6 +215,15 @@ public final class DataSources {
         int integer(String key, int dflt) {
             Object v = get(key, false);
             return v == null ? dflt : toInt(key, v);
+        }
+
+        /** An integer parameter that must be {@code >= min}. */
+        int integer(String key, int dflt, int min) {
+            int v = integer(key, dflt);
+            if (v < min) {
+                throw new IllegalArgumentException(owner + ": " + key + " = " + v + " must be >= " + min);
+            }
+            return v;
         }
 
         private int toInt(String key, Object v) {

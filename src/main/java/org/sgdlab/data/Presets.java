@@ -47,9 +47,11 @@ public final class Presets {
             long dataSeed) {
 
         public Options {
-            if (trainSize < 1 || testSize < 0) {
-                throw new IllegalArgumentException("Presets.Options: trainSize = " + trainSize + " must be >= 1 and "
-                        + "testSize = " + testSize + " >= 0");
+            if (trainSize < 1) {
+                throw new IllegalArgumentException("presets: train_size = " + trainSize + " must be >= 1");
+            }
+            if (testSize < 0) {
+                throw new IllegalArgumentException("presets: test_size = " + testSize + " must be >= 0");
             }
             if (resolution != 14 && resolution != 28) {
                 throw new IllegalArgumentException("Presets.Options: Fashion-MNIST resolution " + resolution

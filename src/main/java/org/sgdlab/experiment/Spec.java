@@ -35,6 +35,7 @@ import org.sgdlab.nn.MseConvention;
 import org.sgdlab.optim.Optimizer;
 import org.sgdlab.optim.OptimizerState;
 import org.sgdlab.optim.Optimizers;
+import org.sgdlab.optim.Schedules;
 import org.sgdlab.tensor.Rng;
 import org.sgdlab.tensor.Tensor;
 
@@ -175,7 +176,15 @@ public final class Spec {
     private static Spec resolve(ObjectNode root, String defaultName) {
         R r = new R();
         r.onlyKnown(root, "", SECTIONS);
+        boolean nameGiven = root.hasNonNull("name");
         String name = r.string(root, "", "name", defaultName == null ? "run" : defaultName);
+        String badName = nameProblem(name);
+        if (badName != null) {
+            r.err("name: " + quoted(name) + " " + badName + "; the run name becomes the run directory's name under runs/,"
+                    + " so it must be one non-blank path segment without '/', '\\', control characters or a leading '.'"
+                    + (nameGiven ? "" : " (this default comes from the spec file's name; set name: in the spec or"
+                    + " --set name=NAME)"));
+        }
         long seed = r.integer(root, "", "seed", 0, 0, Long.MAX_VALUE);
         long steps = r.integer(root, "", "steps", 1000, 0, Long.MAX_VALUE);
 
@@ -218,8 +227,15 @@ public final class Spec {
         Optimizer<? extends OptimizerState> opt = null;
         if (optNode != null) {
             String oname = r.string(optNode, "optimizer", "name", null);
-            opt = r.named("optimizer", oname, Optimizers.NAMES,
-                    () -> Optimizers.create(oname, params(optNode, Set.of("name"))));
+            Map<String, Object> op = params(optNode, Set.of("name"));
+            String lrProblem = lrProblem(optNode.get("lr"));
+            if (lrProblem != null) {
+                r.err(lrProblem);
+                op.put("lr", 1.0);                     // the other settings are still checked
+            }
+            Optimizer<? extends OptimizerState> o = r.named("optimizer", oname, Optimizers.NAMES,
+                    () -> Optimizers.create(oname, op));
+            opt = lrProblem == null ? o : null;
         }
 
         // training loop settings
@@ -319,7 +335,8 @@ public final class Spec {
                         Diagnostic<?> d = Diagnostics.create(dname, params(c, SCHEDULE_KEYS));
                         diags.add(new Scheduled(d, every, start, at, atEnd, onEvents));
                     } catch (RuntimeException ex) {
-                        r.err(path + ": " + message(ex));
+                        String m = message(ex);
+                        r.err(m.startsWith("diagnostics.") ? m : path + ": " + m);
                     }
                 }
             }
@@ -397,6 +414,62 @@ public final class Spec {
         meta.put("train_examples", source.train().size());
         meta.put("test_examples", hasTest ? source.test().size() : 0);
         return new Spec(root, new Built(name, config, new Outputs(ckEvery, keep, tb, report, progress), source));
+    }
+
+    /**
+     * What is wrong with {@code optimizer.lr} in the words of the spec (a number must be a learning rate > 0; a
+     * mapping must be a valid schedule spec), or null when it is fine or not a number or mapping (the optimizer
+     * registry reports a missing or mistyped lr).
+     */
+    static String lrProblem(JsonNode lr) {
+        if (lr == null) {
+            return null;
+        }
+        if (lr.isNumber()) {
+            double v = lr.asDouble();
+            return v > 0 && Double.isFinite(v) ? null : "optimizer.lr: " + lr + " must be a learning rate > 0 (a number, "
+                    + "or a schedule spec such as {name: linear-warmup, eta: 0.2, warmup_steps: 100})";
+        }
+        if (lr.isObject()) {
+            try {
+                @SuppressWarnings("unchecked")
+                Map<String, Object> m = (Map<String, Object>) plain(lr);
+                Schedules.fromSpec(m);
+            } catch (IllegalArgumentException e) {
+                return "optimizer.lr: " + message(e);
+            }
+        }
+        return null;
+    }
+
+    /** Why {@code name} cannot be a run directory's name (one path segment inside runs/), or null when it can. */
+    static String nameProblem(String name) {
+        if (name.isBlank()) {
+            return "is blank";
+        }
+        for (int i = 0; i < name.length(); i++) {
+            char ch = name.charAt(i);
+            if (ch == '/' || ch == '\\') {
+                return "contains '" + ch + "'";
+            }
+            if (Character.isISOControl(ch)) {
+                return String.format(Locale.ROOT, "contains the control character U+%04X", (int) ch);
+            }
+        }
+        if (name.startsWith(".")) {
+            return "starts with '.'";
+        }
+        return null;
+    }
+
+    /** {@code 'text'}, each control character written as a backslash-u escape. */
+    private static String quoted(String text) {
+        StringBuilder b = new StringBuilder("'");
+        for (int i = 0; i < text.length(); i++) {
+            char ch = text.charAt(i);
+            b.append(Character.isISOControl(ch) ? String.format(Locale.ROOT, "\\u%04x", (int) ch) : String.valueOf(ch));
+        }
+        return b.append("'").toString();
     }
 
     private static String message(RuntimeException e) {

@@ -103,6 +103,11 @@ public final class EosStudy implements Study {
     }
 
     @Override
+    public boolean usesData() {
+        return true;
+    }
+
+    @Override
     public String paper() {
         return "Cohen, Kaur, Li, Kolter, Talwalkar, ICLR 2021, arXiv 2103.00065";
     }

@@ -67,6 +67,11 @@ public final class EossStudy implements Study {
     }
 
     @Override
+    public boolean usesData() {
+        return true;
+    }
+
+    @Override
     public String paper() {
         return "Andreyev & Beneventano, arXiv 2412.20553";
     }

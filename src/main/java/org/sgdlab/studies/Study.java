@@ -21,6 +21,15 @@ public interface Study {
     /** Measured (or estimated, marked so) wall time of the full variant. */
     String fullRuntime();
 
+    /**
+     * Whether the study trains on the data set chosen with {@code --data} (eos and eoss); the others have their
+     * data fixed by their papers, so the command line refuses {@code --data} for them and their summary does not
+     * record one.
+     */
+    default boolean usesData() {
+        return false;
+    }
+
     /** Runs the study (quick or full per the context) and returns its verdicts, figures and runs. */
     StudyResult run(StudyContext ctx);
 }

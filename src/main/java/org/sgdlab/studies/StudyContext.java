@@ -54,7 +54,7 @@ public record StudyContext(boolean quick, long seed, int seeds, Path out, String
             throw new IllegalArgumentException("--jobs must be >= 1, got " + jobs);
         }
         if (seeds < 0) {
-            throw new IllegalArgumentException("--seeds must be >= 1, got " + seeds);
+            throw new IllegalArgumentException("seeds must be >= 1, or 0 for the study's own count; got " + seeds);
         }
     }
 

@@ -52,7 +52,9 @@ public final class StudyRunner {
         s.put("paper", study.paper());
         s.put("claim", study.claim());
         s.put("seed", ctx.seed());
-        s.put("data", ctx.data());
+        if (study.usesData()) {
+            s.put("data", ctx.data());
+        }
         s.put("passed", r.passed());
         s.put("wall_seconds", Math.round(seconds * 10) / 10.0);
         List<Map<String, Object>> vs = new ArrayList<>();

@@ -81,6 +81,27 @@ class CliTest {
         }
     }
 
+    /** The first line of a command's description is its summary in its parent's command list: a whole sentence. */
+    @Test
+    void everyCommandSummaryIsAWholeSentence() {
+        List<picocli.CommandLine> all = new ArrayList<>();
+        collect(new picocli.CommandLine(new Main()), all);
+        for (picocli.CommandLine c : all) {
+            String[] d = c.getCommandSpec().usageMessage().description();
+            assertTrue(d.length > 0, c.getCommandName() + " has no description");
+            assertTrue(d[0].endsWith("."), c.getCommandSpec().qualifiedName() + ": summary '" + d[0] + "'");
+        }
+        // diagnose prints one line per diagnostic (its record as JSON), as its --json help says
+        String json = new picocli.CommandLine(new Main()).getSubcommands().get("diagnose").getCommandSpec()
+                .findOption("--json").description()[0];
+        assertTrue(json.contains("one line per diagnostic,") && !json.contains("diagnostic field"), json);
+    }
+
+    private static void collect(picocli.CommandLine cl, List<picocli.CommandLine> out) {
+        out.add(cl);
+        cl.getSubcommands().values().forEach(c -> collect(c, out));
+    }
+
     private static void collectCommands(picocli.CommandLine cl, List<String> path, List<List<String>> out) {
         out.add(path);
         for (var e : cl.getSubcommands().entrySet()) {
@@ -96,6 +117,12 @@ class CliTest {
         Path dir = tmp.resolve("run");
         Out r = cli("run", spec.toString(), "--out", dir.toString(), "--quiet");
         assertEquals(0, r.code(), r.err());
+        // --quiet: no header and no progress, only the final lines
+        assertEquals("", r.err());
+        List<String> outLines = r.out().lines().toList();
+        assertEquals(2, outLines.size(), r.out());
+        assertTrue(outLines.get(0).startsWith(dir + ": completed at step 60 (max_steps); final train loss "), r.out());
+        assertTrue(outLines.get(1).startsWith("report: ") && outLines.get(1).endsWith("report.html"), r.out());
         for (String f : new String[] {"spec.yaml", "metrics.jsonl", "metrics.csv", "summary.json", "events.jsonl",
             "report.html", "params.npz", "diagnostics/noise.jsonl", "timing.jsonl"}) {
             assertTrue(Files.isRegularFile(dir.resolve(f)), f + " missing");
@@ -122,6 +149,15 @@ class CliTest {
         assertTrue(r.err().contains("sampler.batch_size"), r.err());
         assertEquals(2, cli("run", tmp.resolve("nope.yaml").toString()).code());
         assertEquals(2, cli("run").code());
+        Out d = cli("run", tmp.toString());
+        assertEquals(2, d.code(), d.err());
+        assertEquals("sgdlab: spec file " + tmp + " is a directory; expected a spec file (YAML or JSON, see 'sgdlab spec"
+                + " --example'; to continue a run directory use 'sgdlab resume')", d.err().strip());
+        // the name cannot lead the run directory out of runs/
+        Out esc = cli("run", write("ok.yaml", SPEC).toString(), "--set", "name=../../escape");
+        assertEquals(2, esc.code(), esc.err());
+        assertTrue(esc.err().contains("name: '../../escape' contains '/'; the run name becomes the run directory's"
+                + " name under runs/"), esc.err());
     }
 
     @Test
@@ -139,6 +175,21 @@ class CliTest {
         Out badData = cli("study", "eos", "--quick", "--data", "cifar");
         assertEquals(2, badData.code(), badData.out() + badData.err());
         assertTrue(badData.err().contains("--data 'cifar'"), badData.err());
+        // --data on a study that does not use it is refused (it used to be ignored, and recorded in summary.json)
+        Path ignored = tmp.resolve("catapult");
+        Out unused = cli("study", "catapult-sgd", "--quick", "--data", "fashion-mnist", "--out", ignored.toString());
+        assertEquals(2, unused.code(), unused.out() + unused.err());
+        assertEquals("sgdlab: --data fashion-mnist: study 'catapult-sgd' does not take --data (its data are fixed by its"
+                + " paper); the studies that take it: eos, eoss", unused.err().strip());
+        assertFalse(Files.exists(ignored), "nothing runs");
+        // --seeds counts seeds: 0 is not "the default" (leaving the option out is)
+        for (String n : List.of("0", "-2")) {
+            Out zero = cli("study", "catapult-sgd", "--quick", "--seeds", n, "--out", ignored.toString());
+            assertEquals(2, zero.code(), zero.out() + zero.err());
+            assertEquals("sgdlab: --seeds must be >= 1, got " + n + " (leave it out for the study's own count)",
+                    zero.err().strip());
+        }
+        assertFalse(Files.exists(ignored), "nothing runs");
     }
 
     @Test
@@ -367,6 +418,37 @@ class CliTest {
                 "--data", dir.toString());
         assertEquals(2, nd.code(), nd.err());
         assertEquals("sgdlab: --data " + dir + ": not a file (an .npz archive)", nd.err().strip());
+    }
+
+    /**
+     * diagnose hands its diagnostics the probe the run hands them at that step: batch_sharpness draws batches of the
+     * sampler's size (not the whole training set), and sees sharpness's lambda_max of the same step.
+     */
+    @Test
+    void diagnoseMeasuresBatchSharpnessAsTheRunDid() throws Exception {
+        Path spec = write("bs.yaml", SPEC.replace("steps: 60", "steps: 20").replace("diagnostics: {noise: {every: 20}}",
+                "diagnostics: {sharpness: {every: 20}, batch_sharpness: {every: 20, draws: 16}}"));
+        Path dir = tmp.resolve("bsrun");
+        assertEquals(0, cli("run", spec.toString(), "--out", dir.toString(), "--quiet", "--set", "outputs.report=false")
+                .code());
+        List<String> lines = Files.readAllLines(dir.resolve("diagnostics/batch_sharpness.jsonl"));
+        JsonNode run = new ObjectMapper().readTree(lines.get(lines.size() - 1));
+        assertEquals(20, run.path("step").asLong());
+        assertEquals(12, run.path("batch_size").asInt(), run.toString());
+        assertTrue(run.path("lambda_max").isNumber(), run.toString());
+        Out d = cli("diagnose", "--spec", spec.toString(), "--params", dir.resolve("params.npz").toString(), "--step", "20",
+                "--json");
+        assertEquals(0, d.code(), d.err());
+        JsonNode got = new ObjectMapper().readTree(d.out()).path("batch_sharpness");
+        assertEquals(12, got.path("batch_size").asInt(), got.toString());
+        assertEquals(run.path("threshold").asDouble(), got.path("threshold").asDouble(), 1e-12, "eta_t of the run");
+        assertTrue(got.path("lambda_max").isNumber(), "sharpness's lambda_max reaches batch_sharpness: " + got);
+        double lam = run.path("lambda_max").asDouble();
+        assertEquals(lam, got.path("lambda_max").asDouble(), 1e-6 * Math.abs(lam));
+        double bs = run.path("batch_sharpness").asDouble();
+        assertEquals(bs, got.path("batch_sharpness").asDouble(), 1e-9 * Math.abs(bs), "the same batches, the same BS");
+        assertEquals(run.path("batch_sharpness_se").asDouble(), got.path("batch_sharpness_se").asDouble(),
+                1e-9 * Math.abs(bs));
     }
 
     /** collect on a plain directory of runs: one row per run, the spec fields that differ, the final values. */

@@ -42,4 +42,27 @@ class DataSourcesTest {
             assertTrue(DataSources.USAGE.containsKey(name), name + " has no usage line");
         }
     }
+
+    /** Size, resolution and label-noise problems speak the parameter names a spec uses, with the value. */
+    @Test
+    void badValuesNameTheParameterAndTheRule() {
+        String[][] cases = {
+            {"digits", "train_size", "0", "data 'digits': train_size = 0 must be >= 1"},
+            {"digits", "test_size", "-3", "data 'digits': test_size = -3 must be >= 0"},
+            {"fashion-mnist", "resolution", "7", "data 'fashion-mnist': resolution = 7 must be 14 (2x2 average pooling)"
+                    + " or 28"},
+            {"synthetic-digits", "test_size", "-1", "data 'synthetic-digits': test_size = -1 must be >= 0"},
+        };
+        for (String[] c : cases) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> DataSources.create(c[0], Map.of(c[1], Integer.parseInt(c[2])), 0));
+            assertEquals(c[3], e.getMessage());
+        }
+        for (double q : new double[] {2.0, -0.5, Double.NaN}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> DataSources.create("digits", Map.of("train_size", 20, "label_noise", q), 0));
+            assertEquals("data 'digits': label_noise = " + q + " must be in [0, 1] (the fraction of training labels"
+                    + " replaced by a uniformly drawn class)", e.getMessage());
+        }
+    }
 }

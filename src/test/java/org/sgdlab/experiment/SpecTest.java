@@ -173,6 +173,64 @@ class SpecTest {
         }
     }
 
+    /** The name is the run directory's name under runs/: one path segment, so a run cannot write elsewhere. */
+    @Test
+    void theNameIsOnePathSegmentInsideTheRunsDirectory() {
+        String rule = "; the run name becomes the run directory's name under runs/, so it must be one non-blank path"
+                + " segment without '/', '\\', control characters or a leading '.'";
+        String[][] bad = {
+            {"../../escape", "name: '../../escape' contains '/'"},
+            {"a/b", "name: 'a/b' contains '/'"},
+            {"a\\b", "name: 'a\\b' contains '\\'"},
+            {".hidden", "name: '.hidden' starts with '.'"},
+            {"..", "name: '..' starts with '.'"},
+            {"''", "name: '' is blank"},
+            {"'  '", "name: '  ' is blank"},
+            {"\"tab\\there\"", "name: 'tab\\u0009here' contains the control character U+0009"},
+        };
+        for (String[] c : bad) {
+            SpecException e = assertThrows(SpecException.class, () -> Spec.parse(GOOD, "x", List.of("name=" + c[0])),
+                    c[0]);
+            assertEquals(List.of(c[1] + rule), e.problems(), c[0]);
+        }
+        for (String ok : List.of("run-1", "lr=0.1 seed 3", "a.b", "ünïcode")) {
+            assertEquals(ok, Spec.parse(GOOD, "x", List.of("name=" + ok)).built().name());
+        }
+        // a default from the spec file's name is checked too, and the message says where it came from
+        SpecException e = assertThrows(SpecException.class, () -> Spec.parse(GOOD.replace("name: t\n", ""), ".hidden",
+                List.of()));
+        assertEquals(List.of("name: '.hidden' starts with '.'" + rule + " (this default comes from the spec file's name;"
+                + " set name: in the spec or --set name=NAME)"), e.problems());
+    }
+
+    /** Messages speak the spec's field names and values, not the Java names behind them, and say each prefix once. */
+    @Test
+    void messagesNameTheSpecFields() {
+        String[][] cases = {
+            {"diagnostics.sharpness.kk=3", "diagnostics.sharpness: unknown parameter 'kk'; known: k, tol,"},
+            {"data.test_size=-3", "data: data 'digits': test_size = -3 must be >= 0"},
+            {"data.train_size=0", "data: data 'digits': train_size = 0 must be >= 1"},
+            {"data.label_noise=2.0", "data: data 'digits': label_noise = 2.0 must be in [0, 1] (the fraction of training"
+                    + " labels replaced by a uniformly drawn class)"},
+            {"data.label_noise=-0.5", "data: data 'digits': label_noise = -0.5 must be in [0, 1]"},
+            {"optimizer.lr=-0.1", "optimizer.lr: -0.1 must be a learning rate > 0 (a number, or a schedule spec such as"
+                    + " {name: linear-warmup, eta: 0.2, warmup_steps: 100})"},
+            {"optimizer.lr=0", "optimizer.lr: 0 must be a learning rate > 0"},
+            {"optimizer.lr={name: linear-warmup, eta: -1, warmup_steps: 3}",
+                "optimizer.lr: schedule 'linear-warmup': eta must be finite and > 0, got -1.0"},
+        };
+        for (String[] c : cases) {
+            SpecException e = assertThrows(SpecException.class, () -> Spec.parse(GOOD, "x", List.of(c[0])), c[0]);
+            assertEquals(1, e.problems().size(), e.problems().toString());
+            assertTrue(e.problems().get(0).startsWith(c[1]), c[0] + " -> " + e.problems().get(0));
+        }
+        // a bad learning rate does not hide the optimizer's other problems
+        SpecException e = assertThrows(SpecException.class, () -> Spec.parse(GOOD, "x", List.of("optimizer.lr=-1",
+                "optimizer.beta=0.5")));
+        assertEquals(2, e.problems().size(), e.problems().toString());
+        assertTrue(e.problems().get(1).startsWith("optimizer: optimizer 'sgd': unknown parameter"), e.problems().get(1));
+    }
+
     private static boolean has(List<String> problems, String prefix) {
         return problems.stream().anyMatch(s -> s.startsWith(prefix));
     }

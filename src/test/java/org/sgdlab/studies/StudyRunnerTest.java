@@ -45,4 +45,19 @@ class StudyRunnerTest {
         assertEquals(true, out.contains("(measured values cut at 90 characters end in ...; summary.json and the report have them all)"),
                 out);
     }
+
+    /** summary.json records --data only for the studies that train on it. */
+    @Test
+    void theSummaryRecordsTheDataOnlyForStudiesThatUseIt(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) {
+        for (Study s : Studies.all()) {
+            StudyContext ctx = new StudyContext(true, 0, 0, tmp, "fashion-mnist", 1, false, m -> { });
+            Map<String, Object> sum = StudyRunner.summary(s, ctx, new StudyResult(s.name()), 1.0);
+            boolean eos = s.name().equals("eos") || s.name().equals("eoss");
+            assertEquals(eos, s.usesData(), s.name());
+            assertEquals(eos, sum.containsKey("data"), s.name() + ": " + sum.keySet());
+            if (eos) {
+                assertEquals("fashion-mnist", sum.get("data"));
+            }
+        }
+    }
 }
