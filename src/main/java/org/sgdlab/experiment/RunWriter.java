@@ -17,7 +17,8 @@ import java.util.TreeMap;
 /**
  * Writes what a run produces into its directory: {@code metrics.jsonl} and {@code metrics.csv}
  * (one row per logged step, no wall-clock fields), {@code diagnostics/<name>.jsonl},
- * {@code events.jsonl}, {@code timing.jsonl}, TensorBoard scalars under {@code tensorboard/},
+ * {@code events.jsonl}, {@code timing.jsonl}, TensorBoard scalars under {@code tensorboard/} (a diagnostic's
+ * numbers as {@code NAME/FIELD}, nested ones as {@code NAME/FIELD/I/SUB}, see {@link RecordFields}),
  * checkpoints and {@code summary.json}. Streams are appended and flushed to disk before every
  * checkpoint, so every row before a checkpoint's step is on disk when the checkpoint exists.
  */
@@ -159,10 +160,14 @@ final class RunWriter implements RunListener {
         }
         append("diagnostics/" + name + ".jsonl", Json.line(line));
         if (tb != null && trigger.equals("schedule")) {
+            // the numbers of the line as written, also nested ones (RecordFields): NAME/FIELD, NAME/hess_eig/0,
+            // NAME/layers/0/FIELD; booleans, text and non-finite values (null in the line) are not scalars
+            Map<String, Object> cells = new LinkedHashMap<>();
+            RecordFields.flatten("", Json.MAPPER.valueToTree(line), cells);
             Map<String, Double> scalars = new LinkedHashMap<>();
-            fields.forEach((k, v) -> {
-                if (v instanceof Number n && Double.isFinite(n.doubleValue())) {
-                    scalars.put(name + "/" + k, n.doubleValue());
+            cells.forEach((k, v) -> {
+                if (!k.equals("step") && v instanceof Number n && Double.isFinite(n.doubleValue())) {
+                    scalars.put(name + "/" + k.replace('.', '/'), n.doubleValue());
                 }
             });
             tbWrite(step, scalars);

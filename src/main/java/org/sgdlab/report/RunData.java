@@ -25,6 +25,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.stream.Stream;
+import org.sgdlab.experiment.RecordFields;
 import org.sgdlab.experiment.RunDirectory;
 
 /**
@@ -345,6 +346,11 @@ public final class RunData {
                     a[i] = d;
                 }
                 if (!numeric) {
+                    // e.g. a list of per-layer records: scalar columns layers.0.FIELD, ... (RecordFields)
+                    Map<String, Object> cells = new LinkedHashMap<>();
+                    RecordFields.flatten(key, v, cells);
+                    cells.forEach((k, c) -> put(k, c instanceof Boolean f ? (f ? 1 : 0) : ((Number) c).doubleValue(),
+                            c instanceof Boolean, row, b, rel, line, conflicts, problems));
                     continue;
                 }
                 if (b.isScalar(key)) {
@@ -359,10 +365,15 @@ public final class RunData {
             if (d == null) {
                 continue; // text fields are not plotted
             }
-            if (b.isArray(key)) {
-                conflict(key, rel, line, conflicts, problems);
-                continue;
-            }
+            put(key, d, flag, row, b, rel, line, conflicts, problems);
+        }
+    }
+
+    private static void put(String key, double d, boolean flag, int row, Table.Builder b, String rel, int line,
+            List<String> conflicts, List<Problem> problems) {
+        if (b.isArray(key)) {
+            conflict(key, rel, line, conflicts, problems);
+        } else {
             b.put(row, key, d, flag);
         }
     }
@@ -375,28 +386,9 @@ public final class RunData {
         }
     }
 
-    /** A JSON number, or a string spelling a non-finite number ("NaN", "Infinity", "inf", ...); else null. */
+    /** A JSON number, or a string spelling a non-finite number ({@link RecordFields#number}); else null. */
     static Double number(JsonNode n) {
-        if (n.isNumber()) {
-            return n.doubleValue();
-        }
-        if (n.isTextual()) {
-            switch (n.asText().trim().toLowerCase(Locale.ROOT)) {
-                case "nan":
-                    return Double.NaN;
-                case "inf":
-                case "+inf":
-                case "infinity":
-                case "+infinity":
-                    return Double.POSITIVE_INFINITY;
-                case "-inf":
-                case "-infinity":
-                    return Double.NEGATIVE_INFINITY;
-                default:
-                    return null;
-            }
-        }
-        return null;
+        return RecordFields.number(n);
     }
 
     private static List<Event> readEvents(Path dir, List<Problem> problems) throws IOException {

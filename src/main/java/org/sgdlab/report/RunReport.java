@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -11,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Set;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.sgdlab.experiment.RunDirectory;
 
@@ -18,7 +20,8 @@ import org.sgdlab.experiment.RunDirectory;
  * The standard report of one run directory: {@code report.html} and {@code plots/} with the training and test
  * loss (log scale, spike events marked), sharpness against the stability threshold, batch sharpness and MiniBS
  * against 2/eta and lambda_max, tangent-kernel eigenvalues, the loss split L_top / L_rest, AGOP alignment,
- * every other numeric field as small multiples, the summary and verdicts from summary.json, the events, any
+ * every other numeric field as small multiples (a field of a list of per-layer records as one panel with a line
+ * per layer), the summary and verdicts from summary.json, the events, any
  * unreadable lines, and the spec verbatim. A figure appears only when its data exists; the report of a run
  * that is still going (or crashed) shows what is there.
  */
@@ -672,15 +675,35 @@ public final class RunReport {
         /**
          * Small multiples of every numeric column (and array column) of a table not used by a figure above; a
          * column that keeps one value at every measurement (a sample size, a constant threshold) is named in the
-         * caption with its value instead of drawn.
+         * caption with its value instead of drawn. The columns {@code LIST.I.FIELD} of a list of records (e.g.
+         * per-layer results) share one panel {@code LIST[i].FIELD} with a line per element.
          */
         Figure generic(Table t, String name, String title) {
             List<Plot> panels = new ArrayList<>();
             List<String> fields = new ArrayList<>();
             List<String> constant = new ArrayList<>();
             int omitted = 0;
+            Map<String, List<String>> lists = elementColumns(t);
             for (String c : t.columns()) {
                 if (isUsed(t, c) || (t == m && c.equals("epoch"))) {
+                    continue;
+                }
+                Matcher e = ELEMENT.matcher(c);
+                if (e.matches()) {
+                    String field = e.group(1) + "[i]." + e.group(3);
+                    List<String> members = lists.remove(field);
+                    if (members == null) {
+                        continue;                       // shown with the first element's column
+                    }
+                    String only = constantValues(t, members);
+                    if (only != null) {
+                        constant.add(field + " = " + only);
+                    } else if (panels.size() >= MAX_PANELS) {
+                        omitted++;
+                    } else {
+                        panels.add(elementPanel(t, field, e.group(1), members));
+                        fields.add(field);
+                    }
                     continue;
                 }
                 Table.XY s = t.series(c);
@@ -735,6 +758,79 @@ public final class RunReport {
                     + (constant.isEmpty() ? "" : " The same at every measurement: " + String.join(", ", constant) + ".");
             return Figure.grid(name, panels, Math.min(3, panels.size())).withTitle(title).withCaption(cap);
         }
+
+        /**
+         * The unused columns {@code LIST.I.FIELD} of a table (one per element of a list of records, see
+         * {@link org.sgdlab.experiment.RecordFields}) grouped as {@code LIST[i].FIELD}, elements in column order.
+         */
+        Map<String, List<String>> elementColumns(Table t) {
+            Map<String, List<String>> out = new LinkedHashMap<>();
+            for (String c : t.columns()) {
+                Matcher e = ELEMENT.matcher(c);
+                if (e.matches() && !isUsed(t, c)) {
+                    out.computeIfAbsent(e.group(1) + "[i]." + e.group(3), k -> new ArrayList<>()).add(c);
+                }
+            }
+            return out;
+        }
+
+        /**
+         * One panel for a field of a list of records, one line per element, named by the elements' identifying
+         * field when each has one value there and the values differ ("layer 1" for {@code layers.0.layer = 1}),
+         * else {@code LIST[I]}.
+         */
+        Plot elementPanel(Table t, String field, String list, List<String> members) {
+            Plot.Builder b = Plot.builder().title(field).legend(members.size() > 1 ? Plot.Legend.AUTO
+                    : Plot.Legend.HIDE);
+            String id = list.endsWith("s") ? list.substring(0, list.length() - 1) : list;
+            List<String> indices = new ArrayList<>();
+            List<String> names = new ArrayList<>();
+            for (String c : members) {
+                Matcher e = ELEMENT.matcher(c);
+                if (!e.matches()) {
+                    throw new IllegalStateException("not an element column: " + c);
+                }
+                indices.add(e.group(2));
+                double[] y = Stats.finite(t.series(list + "." + e.group(2) + "." + id).y());
+                double first = y.length > 0 ? y[0] : Double.NaN;
+                if (y.length > 0 && Arrays.stream(y).allMatch(v -> v == first)) {
+                    names.add(id + " " + Fmt.num(first));
+                }
+            }
+            boolean named = names.size() == members.size() && names.stream().distinct().count() == names.size();
+            List<Double> all = new ArrayList<>();
+            for (int k = 0; k < members.size(); k++) {
+                Table.XY s = t.series(members.get(k));
+                String label = named ? names.get(k) : list + "[" + indices.get(k) + "]";
+                b.add(Series.lineMarkers(label, s.x(), s.y()).withWidth(1.2));
+                for (double v : s.y()) {
+                    all.add(v);
+                }
+            }
+            if (wantsLog(toArray(all))) {
+                b.yLog();
+            }
+            return b.build();
+        }
+    }
+
+    /** A column {@code LIST.I.FIELD} of element I of a list of records. */
+    private static final Pattern ELEMENT = Pattern.compile("(.+?)\\.(\\d+)\\.(.+)");
+
+    /**
+     * The values of columns that each keep one value at every measurement ({@link #constantValue}), as "v" when
+     * they agree and "v0, v1, ..." in column order when they do not; null when some column varies.
+     */
+    static String constantValues(Table t, List<String> cols) {
+        List<String> vals = new ArrayList<>();
+        for (String c : cols) {
+            Double v = constantValue(t.series(c).y());
+            if (v == null) {
+                return null;
+            }
+            vals.add(Fmt.num(v));
+        }
+        return vals.stream().distinct().count() == 1 ? vals.get(0) : String.join(", ", vals);
     }
 
     /** The one value of a series measured at least twice that never changed (NaN counts as a value), else null. */

@@ -12,7 +12,10 @@ import java.util.OptionalDouble;
  * Columns read from one JSONL file of a run directory (metrics.jsonl or diagnostics/&lt;name&gt;.jsonl): one
  * row per JSON object, keyed by its "step". A value that is missing or null in a row is "not measured at that
  * step" and is left out of {@link #series}; NaN or infinite values are kept (a plot shows them as gaps).
- * Nested objects are flattened with dots ({@code {"a":{"b":1}}} gives column "a.b").
+ * Nested objects are flattened with dots ({@code {"a":{"b":1}}} gives column "a.b"); an array of numbers is an
+ * array column, any other array of at most 16 elements gives scalar columns by index as
+ * {@link org.sgdlab.experiment.RecordFields} spreads it ({@code {"layers":[{"d":1}]}} gives column
+ * "layers.0.d").
  */
 public final class Table {
 

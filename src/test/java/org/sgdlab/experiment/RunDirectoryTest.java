@@ -118,6 +118,107 @@ class RunDirectoryTest {
         assertTrue(events.stream().anyMatch(e -> e.tags().contains("sharpness/sharpness")), "diagnostic scalars too");
     }
 
+    /** Reads the one TensorBoard event file of a run directory. */
+    static List<TensorBoardWriterTest.Event> tensorboardEvents(Path dir) throws Exception {
+        Path file;
+        try (var s = Files.list(dir.resolve("tensorboard"))) {
+            file = s.filter(p -> p.getFileName().toString().startsWith("events.out.tfevents.")).findFirst()
+                    .orElseThrow();
+        }
+        boolean[] trunc = {false};
+        List<TensorBoardWriterTest.Event> events = TensorBoardWriterTest.read(Files.readAllBytes(file), trunc);
+        assertTrue(!trunc[0]);
+        return events;
+    }
+
+    /** The float32 TensorBoard value of {@code tag} at {@code step}, or null when there is none. */
+    static Float tensorboardValue(List<TensorBoardWriterTest.Event> events, long step, String tag) {
+        Float found = null;
+        for (TensorBoardWriterTest.Event e : events) {
+            int i = e.tags().indexOf(tag);
+            if (e.step() == step && i >= 0) {
+                assertEquals(null, found, tag + " written twice at step " + step);
+                found = e.values().get(i);
+            }
+        }
+        return found;
+    }
+
+    /**
+     * Per-layer values (a list of records), the NTK loss split (a map of numbers) and eigenvalue lists reach
+     * TensorBoard as NAME/layers/I/FIELD, NAME/loss_top_S, NAME/ntk_eig/I with the values of the jsonl lines, and
+     * the report draws the per-layer fields with a line per layer.
+     */
+    @Test
+    void nestedDiagnosticValuesReachTensorBoardAndTheReport() throws Exception {
+        String spec = """
+                steps: 10
+                data: {name: digits, train_size: 60, test_size: 20}
+                model: {name: mlp, widths: [64, 12, 8, 10], activation: relu}
+                optimizer: {name: sgd, lr: 0.2}
+                sampler: {name: epoch-shuffle, batch_size: 20}
+                diagnostics:
+                  feature_sparsity: {every: 5, layers: all}
+                  ntk: {every: 5}
+                outputs: {checkpoint_every: 0}
+                """;
+        Path dir = tmp.resolve("nested");
+        RunDirectory.run(Spec.parse(spec, "nested", List.of()), dir, new RunDirectory.Provenance(java.util.Map.of()),
+                null);
+        List<TensorBoardWriterTest.Event> events = tensorboardEvents(dir);
+        int checked = 0;
+        for (String line : Files.readAllLines(dir.resolve("diagnostics/feature_sparsity.jsonl"))) {
+            JsonNode rec = Json.MAPPER.readTree(line);
+            long step = rec.path("step").asLong();
+            if (!rec.path("trigger").asText().equals("schedule")) {
+                continue;                               // TensorBoard holds the scheduled measurements
+            }
+            assertEquals(2, rec.path("layers").size(), line);
+            for (int i = 0; i < 2; i++) {
+                JsonNode layer = rec.path("layers").get(i);
+                assertEquals(i + 1, layer.path("layer").asInt());
+                for (String f : List.of("activation_density", "feature_sparsity", "n_alive", "neurons")) {
+                    String tag = "feature_sparsity/layers/" + i + "/" + f;
+                    assertEquals((float) layer.path(f).asDouble(), tensorboardValue(events, step, tag),
+                            tag + " at " + step);
+                    checked++;
+                }
+            }
+            assertEquals((float) rec.path("threshold").asDouble(),
+                    tensorboardValue(events, step, "feature_sparsity/threshold"), "the flat tag is unchanged");
+        }
+        assertEquals(2 * 2 * 4, checked, "steps 0 and 5 (step 10 is the final measurement) x 2 layers x 4 fields");
+        for (String line : Files.readAllLines(dir.resolve("diagnostics/ntk.jsonl"))) {
+            JsonNode rec = Json.MAPPER.readTree(line);
+            long step = rec.path("step").asLong();
+            if (!rec.path("trigger").asText().equals("schedule")) {
+                continue;
+            }
+            for (String f : List.of("loss_top_1", "loss_rest_1", "loss_top_5", "loss_rest_5", "loss", "eta_crit")) {
+                assertTrue(rec.path(f).isNumber(), f + " in " + line);
+                assertEquals((float) rec.path(f).asDouble(), tensorboardValue(events, step, "ntk/" + f),
+                        f + " at " + step);
+            }
+            assertEquals(10, rec.path("ntk_eig").size());
+            for (int i = 0; i < 10; i++) {
+                assertEquals((float) rec.path("ntk_eig").get(i).asDouble(),
+                        tensorboardValue(events, step, "ntk/ntk_eig/" + i), "ntk_eig " + i + " at " + step);
+            }
+        }
+        for (TensorBoardWriterTest.Event e : events) {
+            for (String tag : e.tags()) {
+                assertTrue(!tag.endsWith("/step") && !tag.endsWith("/converged") && !tag.contains("."), tag);
+            }
+        }
+        String page = Files.readString(RunReport.write(dir));
+        assertTrue(Files.isRegularFile(dir.resolve("plots/diag_feature_sparsity.svg")), "per-layer figure");
+        assertTrue(page.contains("layers[i].activation_density"), "a panel per field");
+        assertTrue(page.contains("layers[i].neurons = 12, 8"), "constant per-layer fields named with their values");
+        String svg = Files.readString(dir.resolve("plots/diag_feature_sparsity.svg"));
+        assertTrue(svg.contains("\">layer 1</text>") && svg.contains("\">layer 2</text>"),
+                "one line per layer, named by its layer");
+    }
+
     @Test
     void theReportOfARunWithSharpnessHasItsFigures() throws Exception {
         Path dir = tmp.resolve("rep");

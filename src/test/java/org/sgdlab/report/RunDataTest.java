@@ -118,6 +118,37 @@ class RunDataTest {
         assertEquals(6, p.size(), p.toString());
     }
 
+    /** A list of records (per-layer results) gives one scalar column per element and field, RecordFields' keys. */
+    @Test
+    void listsOfRecordsBecomeColumnsPerElement(@TempDir Path dir) throws Exception {
+        Files.createDirectories(dir.resolve("diagnostics"));
+        StringBuilder many = new StringBuilder("[");
+        for (int i = 0; i < 17; i++) {
+            many.append(i == 0 ? "" : ",").append("{\"x\":").append(i).append('}');
+        }
+        Files.writeString(dir.resolve("diagnostics/fs.jsonl"), String.join("\n",
+                "{\"step\":0,\"threshold\":0.99,\"hess_eig\":[3,2],\"layers\":[{\"layer\":1,\"density\":0.5,"
+                        + "\"ok\":true,\"name\":\"fc1\"},{\"layer\":2,\"density\":null}],\"many\":" + many + "]}",
+                "{\"step\":10,\"layers\":[{\"layer\":1,\"density\":\"NaN\",\"ok\":false},{\"layer\":2,\"density\":0.25}]}",
+                ""));
+        RunData d = RunData.read(dir);
+        assertEquals(List.of(), d.problems());
+        Table t = d.diagnostic("fs").orElseThrow();
+        assertEquals(List.of("threshold", "layers.0.layer", "layers.0.density", "layers.1.layer", "layers.1.density"),
+                t.columns());
+        assertEquals(List.of("layers.0.ok"), t.flagColumns());
+        assertEquals(List.of("hess_eig"), t.arrayColumns(), "numeric arrays stay array columns");
+        Table.XY d0 = t.series("layers.0.density");
+        assertArrayEquals(new double[] {0, 10}, d0.x(), 0);
+        assertEquals(0.5, d0.y()[0], 0);
+        assertTrue(Double.isNaN(d0.y()[1]), "\"NaN\" is a NaN measurement");
+        Table.XY d1 = t.series("layers.1.density");
+        assertArrayEquals(new double[] {10}, d1.x(), 0, "null is not measured");
+        assertArrayEquals(new double[] {0.25}, d1.y(), 0);
+        assertArrayEquals(new double[] {1, 0}, t.series("layers.0.ok").y(), 0);
+        assertFalse(t.has("many.0.x"), "a list of 17 records stays in the file");
+    }
+
     @Test
     void emptyAndMissingAreFineButNoDirectoryIsAnError(@TempDir Path dir) throws Exception {
         RunData d = RunData.read(dir);

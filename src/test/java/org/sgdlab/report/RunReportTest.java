@@ -157,6 +157,37 @@ class RunReportTest {
         assertTrue(SvgTestUtil.texts(svg).contains("2 non-finite values (NaN/inf) not drawn: gaps in the lines"));
     }
 
+    /** A field of a list of records (per-layer results) is one panel with a line per element. */
+    @Test
+    void perLayerFieldsArePanelsWithALinePerLayer(@TempDir Path dir) throws Exception {
+        Files.createDirectories(dir.resolve("diagnostics"));
+        StringBuilder rows = new StringBuilder();
+        for (int s = 0; s <= 20; s += 10) {
+            rows.append(String.format(Locale.ROOT, "{\"step\":%d,\"threshold\":0.99,\"layers\":[{\"layer\":1,"
+                    + "\"neurons\":32,\"density\":%s},{\"layer\":3,\"neurons\":16,\"density\":%s}],"
+                    + "\"blocks\":[{\"w\":%d}]}%n", s, 0.5 - 0.01 * s, 0.25 + 0.01 * s, s));
+        }
+        Files.writeString(dir.resolve("diagnostics/fs.jsonl"), rows.toString());
+        String html = Files.readString(RunReport.write(dir));
+        HtmlCheck.parse(html);
+        assertTrue(html.contains("Diagnostic fs (diagnostics/fs.jsonl): layers[i].density, blocks[i].w, against the "
+                + "step."), html);
+        assertTrue(html.contains("The same at every measurement: threshold = 0.99, layers[i].layer = 1, 3, "
+                + "layers[i].neurons = 32, 16."), html);
+        Document svg = SvgTestUtil.parse(Files.readString(dir.resolve("plots/diag_fs.svg")));
+        assertEquals(2, SvgTestUtil.frames(svg).size(), "one panel per field, not per element and field");
+        List<String> texts = SvgTestUtil.texts(svg);
+        assertTrue(texts.contains("layers[i].density") && texts.contains("blocks[i].w"), texts.toString());
+        assertTrue(texts.contains("layer 1") && texts.contains("layer 3"), "lines named by the layer field: " + texts);
+        assertFalse(texts.contains("blocks[0]"), "a single line needs no legend");
+        for (String layer : List.of("layer 1", "layer 3")) {
+            List<org.w3c.dom.Element> lines = SvgTestUtil.seriesElements(svg, layer, "polyline");
+            assertEquals(1, lines.size(), layer);
+            assertEquals(3 * 2, SvgTestUtil.points(lines.get(0)).length, layer + ": steps 0, 10, 20");
+        }
+        assertNotNull(SvgTestUtil.series(svg, "blocks[0]"), "an element without an identifying field: LIST[I]");
+    }
+
     @Test
     void reportIsDeterministic(@TempDir Path dir) throws Exception {
         SyntheticRun.write(dir);
