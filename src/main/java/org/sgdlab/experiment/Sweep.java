@@ -245,7 +245,7 @@ public final class Sweep {
      * Merges the finished runs of a sweep into one CSV: id, the swept parameters, status, steps done, the
      * final metrics of each run, then the last record of each diagnostic as {@code NAME.FIELD} columns
      * (its numbers and booleans, {@code NAME.step} the step it was measured at; nested records and short arrays as
-     * {@code NAME.FIELD.I...}, see {@link #cells}; longer arrays are left to the run's
+     * {@code NAME.FIELD.I...}, see {@link RecordFields}; longer arrays are left to the run's
      * {@code diagnostics/NAME.jsonl}). Columns are the union over runs, in first-seen order.
      * A directory without {@code sweep.json} whose subdirectories are runs is collected by {@link #collectRuns}.
      */
@@ -391,7 +391,7 @@ public final class Sweep {
         return sb.toString();
     }
 
-    /** The last complete record of each {@code dir/NAME.jsonl} as {@code NAME.FIELD} cells ({@link #cells}). */
+    /** The last complete record of each {@code dir/NAME.jsonl} as {@code NAME.FIELD} cells ({@link RecordFields}). */
     private static void lastDiagnostics(Path dir, Map<String, Object> row, java.util.Set<String> keys) {
         if (!Files.isDirectory(dir)) {
             return;
@@ -409,29 +409,10 @@ public final class Sweep {
             }
             String file = f.getFileName().toString();
             String prefix = file.substring(0, file.length() - ".jsonl".length());
-            cells(prefix, rec, row, keys);
-        }
-    }
-
-    /** Longest array of a diagnostic record that {@link #cells} spreads over columns (one per element). */
-    static final int MAX_ARRAY_CELLS = 16;
-
-    /**
-     * The numbers and booleans of {@code node} as {@code prefix.FIELD} cells, also inside nested objects
-     * ({@code prefix.FIELD.SUB}) and arrays of at most {@link #MAX_ARRAY_CELLS} elements ({@code prefix.FIELD.I},
-     * e.g. {@code sharpness.hess_eig.0}, {@code feature_sparsity.layers.0.activation_density}); strings, nulls and
-     * longer arrays stay in the run's jsonl file.
-     */
-    static void cells(String prefix, JsonNode node, Map<String, Object> row, java.util.Set<String> keys) {
-        if (node.isNumber() || node.isBoolean()) {
-            keys.add(prefix);
-            row.put(prefix, Spec.plain(node));
-        } else if (node.isObject()) {
-            node.fields().forEachRemaining(e -> cells(prefix + "." + e.getKey(), e.getValue(), row, keys));
-        } else if (node.isArray() && node.size() <= MAX_ARRAY_CELLS) {
-            for (int i = 0; i < node.size(); i++) {
-                cells(prefix + "." + i, node.get(i), row, keys);
-            }
+            Map<String, Object> cells = new LinkedHashMap<>();
+            RecordFields.flatten(prefix, rec, cells);
+            keys.addAll(cells.keySet());
+            row.putAll(cells);
         }
     }
 

@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** collect's cells of a diagnostic record: numbers and booleans, also in nested records and short arrays. */
+/** collect's cells of a diagnostic record (RecordFields, the rule TensorBoard and the report share): numbers and booleans, also in nested records and short arrays. */
 class SweepCellsTest {
 
     @Test
@@ -22,7 +22,8 @@ class SweepCellsTest {
                 + "{\"layer\":2,\"density\":0.25,\"sub\":{\"x\":-0.0}}]}";
         Map<String, Object> row = new LinkedHashMap<>();
         LinkedHashSet<String> keys = new LinkedHashSet<>();
-        Sweep.cells("d", Json.MAPPER.readTree(rec), row, keys);
+        RecordFields.flatten("d", Json.MAPPER.readTree(rec), row);
+        keys.addAll(row.keySet());
         assertEquals(List.of("d.step", "d.converged", "d.sharpness", "d.hess_eig.0", "d.hess_eig.1", "d.layers.0.layer",
                 "d.layers.0.density", "d.layers.1.layer", "d.layers.1.density", "d.layers.1.sub.x"), List.copyOf(keys));
         assertEquals(List.copyOf(keys), List.copyOf(row.keySet()));
@@ -33,8 +34,7 @@ class SweepCellsTest {
         assertEquals(Double.doubleToRawLongBits(-0.0), Double.doubleToRawLongBits(((Number) row.get("d.layers.1.sub.x"))
                 .doubleValue()));
         Map<String, Object> sixteen = new LinkedHashMap<>();
-        Sweep.cells("e", Json.MAPPER.readTree(long17.substring(0, long17.lastIndexOf(",")) + "]"), sixteen,
-                new LinkedHashSet<>());
-        assertEquals(Sweep.MAX_ARRAY_CELLS, sixteen.size(), "an array of 16 elements is spread, one of 17 is not");
+        RecordFields.flatten("e", Json.MAPPER.readTree(long17.substring(0, long17.lastIndexOf(",")) + "]"), sixteen);
+        assertEquals(RecordFields.MAX_ARRAY, sixteen.size(), "an array of 16 elements is spread, one of 17 is not");
     }
 }
